@@ -1,0 +1,24 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace siem::core {
+
+/// SHA-1 of `data` (used only for RFC 4122 name-based UUIDs, never for integrity).
+auto sha1(std::string_view data) -> std::array<std::uint8_t, 20>;
+
+/// Lower-case hex of bytes.
+auto to_hex(std::string_view bytes) -> std::string;
+
+/// RFC 4122 version-5 UUID of `name` in the engine's namespace, as "xxxxxxxx-xxxx-...".
+auto uuid_v5(std::string_view name) -> std::string;
+
+/// Deterministic incident id: UUIDv5 of engagement, rule, group key and first ledger sequence,
+/// so a replay of the same ledger yields the same id.
+auto incident_id(std::string_view engagement, std::string_view rule_id, std::string_view group_key,
+                 std::uint64_t first_seq) -> std::string;
+
+}  // namespace siem::core

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace siem::core {
+
+/// Appends `s` as a JSON string literal (with quotes) to `out`. Invalid UTF-8 sequences are
+/// replaced by U+FFFD so that the output is always valid JSON; control bytes (NUL included)
+/// are escaped. Returns true when `s` was valid UTF-8.
+auto append_json_string(std::string& out, std::string_view s) -> bool;
+
+/// True when `s` is well-formed UTF-8.
+auto is_valid_utf8(std::string_view s) -> bool;
+
+/// Appends a decimal integer.
+void append_json_int(std::string& out, std::int64_t v);
+
+/// Appends a finite double in shortest round-trip form (non-finite values become null).
+void append_json_double(std::string& out, double v);
+
+/// Small streaming JSON writer for objects built field by field. It inserts commas itself;
+/// the caller is responsible for balanced begin/end calls. Thread-compatible.
+class JsonWriter {
+public:
+  void begin_object();
+  void end_object();
+  void begin_array();
+  void end_array();
+  /// Writes `"key":` inside an object.
+  void key(std::string_view k);
+  void value(std::string_view s);
+  void value(const char* s) { value(std::string_view{s}); }
+  void value(const std::string& s) { value(std::string_view{s}); }
+  void value(std::int64_t v);
+  void value(int v) { value(static_cast<std::int64_t>(v)); }
+  void value(double v);
+  void value(bool b);
+  void null();
+  /// Inserts an already serialized JSON value verbatim.
+  void raw(std::string_view json);
+
+  /// key + value in one call.
+  template <class T>
+  void field(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
+
+  [[nodiscard]] auto str() const -> const std::string& { return out_; }
+
+  auto take() -> std::string { return std::move(out_); }
+
+private:
+  void separator();
+
+  std::string out_;
+  bool need_comma_ = false;
+};
+
+}  // namespace siem::core

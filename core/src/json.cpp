@@ -1,0 +1,187 @@
+#include "siem/core/json.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace siem::core {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (RFC 3629: no
+// overlongs, no surrogates, nothing above U+10FFFF).
+auto utf8_seq_len(std::string_view s, std::size_t i) -> std::size_t {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  auto cont = [&](std::size_t k) {
+    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0U) == 0x80U;
+  };
+  if (b0 < 0x80U) {
+    return 1;
+  }
+  if (b0 >= 0xC2U && b0 <= 0xDFU) {
+    return cont(1) ? 2 : 0;
+  }
+  if (b0 >= 0xE0U && b0 <= 0xEFU) {
+    if (!cont(1) || !cont(2)) {
+      return 0;
+    }
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b0 == 0xE0U && b1 < 0xA0U) {
+      return 0;
+    }
+    if (b0 == 0xEDU && b1 >= 0xA0U) {
+      return 0;
+    }
+    return 3;
+  }
+  if (b0 >= 0xF0U && b0 <= 0xF4U) {
+    if (!cont(1) || !cont(2) || !cont(3)) {
+      return 0;
+    }
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b0 == 0xF0U && b1 < 0x90U) {
+      return 0;
+    }
+    if (b0 == 0xF4U && b1 >= 0x90U) {
+      return 0;
+    }
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+auto is_valid_utf8(std::string_view s) -> bool {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto n = utf8_seq_len(s, i);
+    if (n == 0) {
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+auto append_json_string(std::string& out, std::string_view s) -> bool {
+  static constexpr char kHex[] = "0123456789abcdef";
+  bool valid = true;
+  out.push_back('"');
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80U) {
+      const auto n = utf8_seq_len(s, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";  // U+FFFD
+        valid = false;
+        ++i;
+      } else {
+        out.append(s.substr(i, n));
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20U || c == 0x7FU) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4U]);
+          out.push_back(kHex[c & 0xFU]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+    ++i;
+  }
+  out.push_back('"');
+  return valid;
+}
+
+void append_json_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+void append_json_double(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+void JsonWriter::separator() {
+  if (need_comma_) {
+    out_.push_back(',');
+  }
+  need_comma_ = true;
+}
+
+void JsonWriter::begin_object() {
+  separator();
+  out_.push_back('{');
+  need_comma_ = false;
+}
+
+void JsonWriter::end_object() {
+  out_.push_back('}');
+  need_comma_ = true;
+}
+
+void JsonWriter::begin_array() {
+  separator();
+  out_.push_back('[');
+  need_comma_ = false;
+}
+
+void JsonWriter::end_array() {
+  out_.push_back(']');
+  need_comma_ = true;
+}
+
+void JsonWriter::key(std::string_view k) {
+  separator();
+  append_json_string(out_, k);
+  out_.push_back(':');
+  need_comma_ = false;
+}
+
+void JsonWriter::value(std::string_view s) {
+  separator();
+  append_json_string(out_, s);
+}
+
+void JsonWriter::value(std::int64_t v) {
+  separator();
+  append_json_int(out_, v);
+}
+
+void JsonWriter::value(double v) {
+  separator();
+  append_json_double(out_, v);
+}
+
+void JsonWriter::value(bool b) {
+  separator();
+  out_ += b ? "true" : "false";
+}
+
+void JsonWriter::null() {
+  separator();
+  out_ += "null";
+}
+
+void JsonWriter::raw(std::string_view json) {
+  separator();
+  out_.append(json);
+}
+
+}  // namespace siem::core

@@ -1,0 +1,161 @@
+#include "siem/core/time.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace siem::core {
+namespace {
+
+struct Civil {
+  int year;
+  unsigned month;
+  unsigned day;
+};
+
+// Howard Hinnant's civil_from_days.
+auto civil_from_days(std::int64_t z) -> Civil {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
+}
+
+auto floor_div(std::int64_t a, std::int64_t b) -> std::int64_t {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+auto digits(std::string_view s, std::size_t pos, std::size_t n, int& out) -> bool {
+  if (pos + n > s.size()) {
+    return false;
+  }
+  int v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') {
+      return false;
+    }
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+auto days_from_civil(int year, unsigned month, unsigned day) -> std::int64_t {
+  const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2 ? 1 : 0);
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+auto year_of(TimeMs t) -> int { return civil_from_days(floor_div(t, 86'400'000)).year; }
+
+auto format_rfc3339(TimeMs t) -> std::string {
+  const std::int64_t days = floor_div(t, 86'400'000);
+  const std::int64_t ms_of_day = t - days * 86'400'000;
+  const Civil c = civil_from_days(days);
+  const auto secs = static_cast<int>(ms_of_day / 1000);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day,
+                secs / 3600, (secs / 60) % 60, secs % 60, static_cast<int>(ms_of_day % 1000));
+  return buf;
+}
+
+auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optional<TimeMs> {
+  int y = 0;
+  int mo = 0;
+  int d = 0;
+  int h = 0;
+  int mi = 0;
+  int sec = 0;
+  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-'
+      || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't')
+      || !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':'
+      || !digits(s, 17, 2, sec)) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  int ms = 0;
+  if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+    ++pos;
+    int scale = 100;
+    std::size_t nd = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      ms += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+      ++nd;
+    }
+    if (nd == 0) {
+      return std::nullopt;
+    }
+  }
+  int offset = default_offset_minutes;
+  if (pos < s.size()) {
+    const char z = s[pos];
+    if (z == 'Z' || z == 'z') {
+      offset = 0;
+      ++pos;
+    } else if (z == '+' || z == '-') {
+      int oh = 0;
+      int om = 0;
+      if (!digits(s, pos + 1, 2, oh)) {
+        return std::nullopt;
+      }
+      std::size_t p = pos + 3;
+      if (p < s.size() && s[p] == ':') {
+        ++p;
+      }
+      if (!digits(s, p, 2, om)) {
+        return std::nullopt;
+      }
+      offset = (oh * 60 + om) * (z == '-' ? -1 : 1);
+      pos = p + 2;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (pos != s.size()) {
+    return std::nullopt;
+  }
+  const std::int64_t days =
+      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
+  return secs * 1000 + ms;
+}
+
+auto month_from_abbrev(std::string_view m) -> unsigned {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (unsigned i = 0; i < 12; ++i) {
+    if (m == kMonths[i]) {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+auto SystemClock::now_ms() const -> TimeMs {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+auto SystemClock::instance() -> const SystemClock& {
+  static const SystemClock clock;
+  return clock;
+}
+
+}  // namespace siem::core

@@ -1,0 +1,216 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "siem/core/event.hpp"
+#include "siem/core/incident.hpp"
+#include "siem/core/raw_record.hpp"
+#include "siem/core/status.hpp"
+#include "siem/core/time.hpp"
+
+namespace siem::store {
+
+/// Hash of the ledger chain. SM3 (GB/T 32905) is the compliance default.
+enum class HashAlgorithm : std::uint8_t { sm3, sha256 };
+
+/// Store configuration. Defaults are the documented embedded defaults.
+struct StoreOptions {
+  std::string data_dir = "./var/siem";
+  HashAlgorithm hash = HashAlgorithm::sm3;
+  /// Open every instance read-only (CLI tools next to a running engine).
+  bool read_only = false;
+  /// RocksDB block cache per instance, MiB.
+  std::size_t block_cache_mb = 64;
+
+  [[nodiscard]] auto validate() const -> core::Status;
+};
+
+/// What one ledger append wrote.
+struct AppendResult {
+  std::uint64_t first_seq = 0;
+  std::uint64_t count = 0;
+  std::vector<std::string> hashes;  ///< hex chain hash per record, in order
+};
+
+/// Counters of one engagement (or the totals).
+struct Counts {
+  std::uint64_t raw_records = 0;
+  std::uint64_t events = 0;
+  std::uint64_t unparsed = 0;
+  std::uint64_t incidents = 0;
+};
+
+struct EngagementStats {
+  std::string engagement;
+  Counts counts;
+  std::uint64_t last_seq = 0;
+  std::uint64_t processed_seq = 0;
+  /// Per source: records stored.
+  std::vector<std::pair<std::string, std::uint64_t>> sources;
+};
+
+struct StoreStats {
+  Counts totals;
+  std::vector<EngagementStats> engagements;
+};
+
+/// Result of walking one engagement's chain.
+struct VerifyReport {
+  std::string engagement;
+  std::uint64_t records_checked = 0;
+  bool ok = true;
+  std::uint64_t first_bad_seq = 0;  ///< 0 when ok
+  std::string problem;              ///< what is wrong with first_bad_seq
+};
+
+/// A real-name account (system instance).
+struct UserRecord {
+  std::string username;
+  std::string real_name;
+  std::string role;           ///< admin | handler | analyst | auditor
+  std::string password_hash;  ///< libsodium crypto_pwhash_str (Argon2id)
+  core::TimeMs created_at = 0;
+  bool disabled = false;
+};
+
+/// A login session. The token itself is never stored, only its SHA-256.
+struct SessionRecord {
+  std::string token_hash;  ///< hex
+  std::string username;
+  std::string role;
+  core::TimeMs created_at = 0;
+  core::TimeMs expires_at = 0;
+};
+
+/// One audited operator action.
+struct AuditEntry {
+  core::TimeMs time = 0;
+  std::string actor;   ///< username, or "-" when unauthenticated
+  std::string peer;    ///< remote address
+  std::string method;  ///< HTTP method or CLI command
+  std::string target;  ///< path or object
+  int status = 0;      ///< HTTP status or exit code
+  std::string detail;
+};
+
+/// A page of a list: items are JSON objects; `next` is the cursor of the next page.
+struct Page {
+  std::vector<std::string> items;
+  std::optional<std::string> next;
+};
+
+/// The evidence store: one RocksDB instance per engagement under
+/// `<data_dir>/engagements/<name>/` plus `<data_dir>/system/` for accounts, sessions and the
+/// audit trail.
+///
+/// Thread-safe: appends for one engagement must come from one writer thread (the chain is
+/// linked in append order); every other call may come from any thread.
+class Store {
+public:
+  /// Opens (creating when needed, unless read_only) the data directory and every engagement
+  /// found in it. Errors: invalid_argument (options), io_error / unavailable (locked by a
+  /// running engine), corruption.
+  static auto open(const StoreOptions& options) -> core::Result<std::unique_ptr<Store>>;
+
+  Store(const Store&) = delete;
+  auto operator=(const Store&) -> Store& = delete;
+  Store(Store&&) = delete;
+  auto operator=(Store&&) -> Store& = delete;
+  ~Store();
+
+  // --- ledger ---------------------------------------------------------------------------
+
+  /// Appends a batch of raw records to the engagement's ledger (created on first use): one
+  /// atomic WriteBatch holding the records, their chain hashes, counters and — when
+  /// `batch.durable_position` — the source position. Not yet fsynced: call sync() before
+  /// acknowledging. Errors: invalid_argument (bad engagement name), io_error.
+  auto append(const core::RawBatch& batch) -> core::Result<AppendResult>;
+
+  /// Group commit: fsyncs the WAL of every engagement written since the last call.
+  auto sync() -> core::Status;
+
+  /// The stored position of a source, if any.
+  auto source_position(std::string_view engagement, std::string_view source)
+      -> core::Result<std::optional<std::string>>;
+
+  /// One raw record. Errors: not_found.
+  auto read_raw(std::string_view engagement, std::uint64_t seq) -> core::Result<core::RawRecord>;
+
+  /// Calls `fn` for records with seq >= from_seq in order until it returns false.
+  auto scan_raw(std::string_view engagement, std::uint64_t from_seq,
+                const std::function<bool(const core::RawRecord&)>& fn) -> core::Status;
+
+  /// Highest stored ledger sequence (0 when empty).
+  auto last_seq(std::string_view engagement) -> std::uint64_t;
+
+  // --- events ---------------------------------------------------------------------------
+
+  /// Stores normalized events (each must have `ref` set to its raw record) and advances the
+  /// engagement's processed-sequence checkpoint to `processed_through`, atomically.
+  auto put_events(std::string_view engagement, std::span<const core::Event> events,
+                  std::uint64_t processed_through) -> core::Status;
+
+  /// The stored event (JSON) for a ledger sequence. Errors: not_found.
+  auto read_event(std::string_view engagement, std::uint64_t seq) -> core::Result<std::string>;
+
+  /// Highest ledger sequence whose event is stored (normalization checkpoint).
+  auto processed_seq(std::string_view engagement) -> std::uint64_t;
+
+  // --- incidents ------------------------------------------------------------------------
+
+  /// Stores a new version of an incident (current version + the version in its history).
+  auto put_incident(const core::Incident& incident) -> core::Status;
+
+  /// Current version of an incident as JSON, searched across engagements. Errors: not_found.
+  auto get_incident(std::string_view id) -> core::Result<std::string>;
+
+  /// Incidents, newest first. `engagement` empty = all. `cursor` from a previous page.
+  auto list_incidents(std::string_view engagement, std::string_view cursor, std::size_t limit)
+      -> core::Result<Page>;
+
+  // --- system: accounts, sessions, audit ---------------------------------------------------
+
+  /// Creates an account. Errors: already_exists.
+  auto add_user(const UserRecord& user) -> core::Status;
+  /// Replaces an existing account. Errors: not_found.
+  auto update_user(const UserRecord& user) -> core::Status;
+  auto get_user(std::string_view username) -> core::Result<UserRecord>;
+  auto list_users() -> core::Result<std::vector<UserRecord>>;
+  auto user_count() -> std::uint64_t;
+
+  auto put_session(const SessionRecord& session) -> core::Status;
+  /// Errors: not_found.
+  auto get_session(std::string_view token_hash) -> core::Result<SessionRecord>;
+  auto delete_session(std::string_view token_hash) -> core::Status;
+
+  /// Appends to the audit trail (hash-chained, system instance).
+  auto append_audit(const AuditEntry& entry) -> core::Status;
+  /// Audit entries, newest first, as JSON objects.
+  auto list_audit(std::string_view cursor, std::size_t limit) -> core::Result<Page>;
+
+  // --- whole store ----------------------------------------------------------------------
+
+  auto stats() -> core::Result<StoreStats>;
+  /// Walks every engagement's chain (or one, when named).
+  auto verify(std::string_view engagement = {}) -> core::Result<std::vector<VerifyReport>>;
+  auto engagements() -> std::vector<std::string>;
+  [[nodiscard]] auto options() const -> const StoreOptions&;
+
+private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Valid engagement and source names: 1-64 of [A-Za-z0-9_.-], not starting with '.'.
+auto valid_name(std::string_view name) -> bool;
+
+}  // namespace siem::store

@@ -1,0 +1,143 @@
+#define BOOST_TEST_MODULE core
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
+#include "siem/core/bounded_queue.hpp"
+#include "siem/core/event.hpp"
+#include "siem/core/ids.hpp"
+#include "siem/core/incident.hpp"
+#include "siem/core/json.hpp"
+#include "siem/core/raw_record.hpp"
+#include "siem/core/status.hpp"
+#include "siem/core/time.hpp"
+
+using namespace siem::core;  // NOLINT(google-build-using-namespace)
+
+namespace {
+auto half(int x) -> Result<int> {
+  if (x % 2 != 0) {
+    return invalid_argument("odd");
+  }
+  return x / 2;
+}
+
+auto quarter(int x) -> Result<int> {
+  SIEM_TRY_ASSIGN(int h, half(x));
+  SIEM_TRY_ASSIGN(int q, half(h));
+  return q;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(status_and_result) {
+  BOOST_TEST(Status::ok().is_ok());
+  Status s = invalid_argument("bad key 'x'");
+  BOOST_TEST(!s.is_ok());
+  BOOST_TEST(s.to_string() == "invalid_argument: bad key 'x'");
+  BOOST_TEST(quarter(8).value() == 2);
+  BOOST_TEST(!quarter(6).has_value());
+  BOOST_TEST(quarter(6).error().message() == "odd");
+}
+
+BOOST_AUTO_TEST_CASE(json_string_escaping_and_utf8_repair) {
+  std::string out;
+  BOOST_TEST(append_json_string(out, std::string_view("a\"b\\c\n\x01", 7)));
+  BOOST_TEST(out == R"("a\"b\\c\n\u0001")");
+  out.clear();
+  BOOST_TEST(append_json_string(out, std::string_view("nul\0x", 5)));
+  BOOST_TEST(out == R"("nul\u0000x")");
+  out.clear();
+  // 0xC4 0xE3 is GBK for 你, invalid as UTF-8: replaced, flagged.
+  BOOST_TEST(!append_json_string(out, "\xC4\xE3ok"));
+  BOOST_TEST(out == "\"\xEF\xBF\xBD\xEF\xBF\xBDok\"");
+  BOOST_TEST(is_valid_utf8("中文"));
+  BOOST_TEST(!is_valid_utf8("\xED\xA0\x80"));  // surrogate
+  BOOST_TEST(!is_valid_utf8("\xC0\xAF"));      // overlong
+}
+
+BOOST_AUTO_TEST_CASE(time_round_trip) {
+  const auto t = parse_rfc3339("2026-11-27T01:22:24.123Z");
+  BOOST_REQUIRE(t.has_value());
+  BOOST_TEST(*t == 1795742544123LL);
+  BOOST_TEST(format_rfc3339(*t) == "2026-11-27T01:22:24.123Z");
+  BOOST_TEST(*parse_rfc3339("2026-11-27T09:22:24.123456+08:00") == *t);
+  BOOST_TEST(*parse_rfc3339("2026-11-27 01:22:24.123") == *t);
+  BOOST_TEST(!parse_rfc3339("2026-13-27T01:22:24Z").has_value());
+  BOOST_TEST(!parse_rfc3339("garbage").has_value());
+  BOOST_TEST(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
+  BOOST_TEST(year_of(*t) == 2026);
+  BOOST_TEST(month_from_abbrev("Dec") == 12U);
+  BOOST_TEST(month_from_abbrev("dec") == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(event_nested_sorted_json) {
+  Event ev;
+  ev.set("source.port", "x");
+  ev.set_int("source.port", 22);  // replaces, keeps type int
+  ev.set("source.ip", "10.0.0.1");
+  ev.set("event.kind", "event");
+  ev.set("source-x", "y");
+  ev.set_bool("flag", true);
+  ev.timestamp = 0;
+  BOOST_TEST(ev.to_json()
+             == R"({"@timestamp":"1970-01-01T00:00:00.000Z","event":{"kind":"event"},"flag":true,)"
+                R"("source":{"ip":"10.0.0.1","port":22},"source-x":"y"})");
+  BOOST_TEST(*ev.get_int("source.port") == 22);
+  BOOST_TEST(!ev.get_string("source.port").has_value());
+  ev.ref = "default:7";
+  BOOST_TEST(ev.to_json().find(R"("siem":{"raw_ref":"default:7"})") != std::string::npos);
+  ev.clear();
+  BOOST_TEST(ev.to_json() == "{}");
+}
+
+BOOST_AUTO_TEST_CASE(deterministic_ids) {
+  const auto a = incident_id("default", "ssh_bruteforce", "10.0.0.1", 5);
+  BOOST_TEST(a == incident_id("default", "ssh_bruteforce", "10.0.0.1", 5));
+  BOOST_TEST(a != incident_id("default", "ssh_bruteforce", "10.0.0.1", 6));
+  BOOST_TEST(a.size() == 36U);
+  BOOST_TEST(a[14] == '5');
+  const auto d = sha1("abc");
+  BOOST_TEST(to_hex(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()))
+             == "a9993e364706816aba3e25717850c26c9cd0d89d");
+}
+
+BOOST_AUTO_TEST_CASE(refs) {
+  auto r = parse_ref("eng-1:42");
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(r->engagement == "eng-1");
+  BOOST_TEST(r->seq == 42U);
+  BOOST_TEST(!parse_ref(":42").has_value());
+  BOOST_TEST(!parse_ref("x:").has_value());
+  BOOST_TEST(!parse_ref("x:4a").has_value());
+  BOOST_TEST(!parse_ref("x:0").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(incident_json_has_four_sections) {
+  Incident inc;
+  inc.id = "abc";
+  inc.category = "NAI";
+  const auto j = inc.to_json();
+  for (const char* k : {"\"cause\":", "\"sequence\":", "\"impact\":", "\"resolution\":"}) {
+    BOOST_TEST(j.find(k) != std::string::npos, k);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bounded_queue_blocks_when_full) {
+  BoundedQueue<int> q(2);
+  BOOST_TEST(q.push(1));
+  BOOST_TEST(q.push(2));
+  int v = 3;
+  BOOST_TEST(!q.try_push(v));
+  std::thread consumer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_TEST(*q.pop(std::chrono::milliseconds(100)) == 1);
+  });
+  BOOST_TEST(q.push(3));  // blocks until the consumer pops
+  consumer.join();
+  BOOST_TEST(q.size() == 2U);
+  q.close();
+  BOOST_TEST(!q.push(4));
+  BOOST_TEST(*q.pop(std::chrono::milliseconds(1)) == 2);
+  BOOST_TEST(*q.pop(std::chrono::milliseconds(1)) == 3);
+  BOOST_TEST(!q.pop(std::chrono::milliseconds(1)).has_value());
+}
