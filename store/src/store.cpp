@@ -1,0 +1,1040 @@
+#include "siem/store/store.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "chain.hpp"
+#include "codec.hpp"
+#include "siem/core/ids.hpp"
+#include "siem/core/json.hpp"
+
+namespace siem::store {
+namespace fs = std::filesystem;
+using core::Result;
+using core::Status;
+using core::StatusCode;
+using detail::Digest;
+
+namespace {
+
+constexpr std::string_view kSchemaVersion = "1";
+const std::vector<std::string> kEngagementCfs = {"default", "raw", "events", "incidents",
+                                                 "incident_history", "meta"};
+const std::vector<std::string> kSystemCfs = {"default", "users", "sessions", "audit", "meta"};
+
+auto map_status(const rocksdb::Status& s, std::string_view what) -> Status {
+  if (s.ok()) {
+    return Status::ok();
+  }
+  std::string msg = std::string{what} + ": " + s.ToString();
+  if (s.IsNotFound()) {
+    return {StatusCode::not_found, msg};
+  }
+  if (s.IsCorruption()) {
+    return {StatusCode::corruption, msg};
+  }
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return {StatusCode::unavailable,
+            std::string{what}
+                + " is in use by another siem process (stop the engine first, or make the "
+                  "change through the API)"};
+  }
+  return {StatusCode::io_error, msg};
+}
+
+auto get_u64(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const std::string& key)
+    -> std::uint64_t {
+  std::string v;
+  if (db->Get(rocksdb::ReadOptions{}, cf, key, &v).ok() && v.size() == 8) {
+    return detail::get_be64(v);
+  }
+  return 0;
+}
+
+/// One RocksDB instance with its column families.
+struct Instance {
+  Instance() = default;
+  Instance(const Instance&) = delete;
+  auto operator=(const Instance&) -> Instance& = delete;
+  Instance(Instance&&) = delete;
+  auto operator=(Instance&&) -> Instance& = delete;
+
+  ~Instance() {
+    if (db) {
+      for (auto* h : handles) {
+        static_cast<void>(db->DestroyColumnFamilyHandle(h));
+      }
+      db.reset();
+    }
+    if (!secondary_dir.empty()) {
+      std::error_code ec;
+      fs::remove_all(secondary_dir, ec);
+    }
+  }
+
+  auto cf(std::string_view name) const -> rocksdb::ColumnFamilyHandle* {
+    for (auto* h : handles) {
+      if (h->GetName() == name) {
+        return h;
+      }
+    }
+    return nullptr;
+  }
+
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::string secondary_dir;
+  std::atomic<bool> dirty{false};
+};
+
+auto open_instance(const std::string& path, const std::vector<std::string>& cfs, bool read_only,
+                   const std::shared_ptr<rocksdb::Cache>& cache, std::unique_ptr<Instance>& out)
+    -> Status {
+  rocksdb::Options options;
+  options.create_if_missing = !read_only;
+  options.create_missing_column_families = !read_only;
+  options.IncreaseParallelism(2);
+  options.keep_log_file_num = 3;
+  options.max_log_file_size = 8 << 20;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kZSTD;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(cfs.size());
+  for (const auto& name : cfs) {
+    descriptors.emplace_back(name, cf_options);
+  }
+  auto inst = std::make_unique<Instance>();
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (read_only) {
+    // A secondary instance reads a directory a running engine holds open (a plain read-only
+    // open next to a writer is undefined behaviour in RocksDB).
+    char tmpl[] = "/tmp/siem-secondary-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      return core::io_error("cannot create a temporary directory for a read-only open");
+    }
+    inst->secondary_dir = tmpl;
+    options.max_open_files = -1;
+    s = rocksdb::DB::OpenAsSecondary(options, path, inst->secondary_dir, descriptors,
+                                     &inst->handles, &raw);
+    if (s.ok()) {
+      inst->db.reset(raw);
+      static_cast<void>(inst->db->TryCatchUpWithPrimary());
+    }
+  } else {
+    s = rocksdb::DB::Open(options, path, descriptors, &inst->handles, &raw);
+    if (s.ok()) {
+      inst->db.reset(raw);
+    }
+  }
+  if (!s.ok()) {
+    return map_status(s, path);
+  }
+  out = std::move(inst);
+  return Status::ok();
+}
+
+}  // namespace
+
+auto valid_name(std::string_view name) -> bool {
+  if (name.empty() || name.size() > 64 || name.front() == '.') {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+           || c == '-' || c == '.';
+  });
+}
+
+auto StoreOptions::validate() const -> Status {
+  if (data_dir.empty()) {
+    return core::invalid_argument("data: the data directory must not be empty");
+  }
+  if (block_cache_mb == 0) {
+    return core::invalid_argument("store.block_cache_mb must be > 0");
+  }
+  return Status::ok();
+}
+
+/// One engagement: its instance plus the in-memory tail of its ledger and counters.
+struct Engagement {
+  std::string name;
+  std::unique_ptr<Instance> inst;
+  HashAlgorithm alg = HashAlgorithm::sm3;
+  rocksdb::ColumnFamilyHandle* raw = nullptr;
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* incidents = nullptr;
+  rocksdb::ColumnFamilyHandle* history = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+
+  // Ledger state: written by the one appending thread under append_mu.
+  std::mutex append_mu;
+  std::atomic<std::uint64_t> last_seq{0};
+  Digest head{};
+  std::atomic<std::uint64_t> raw_count{0};
+  std::mutex sources_mu;
+  std::map<std::string, std::uint64_t, std::less<>> source_counts;
+
+  // Processing state: written under process_mu.
+  std::mutex process_mu;
+  std::atomic<std::uint64_t> processed_seq{0};
+  std::atomic<std::uint64_t> events_count{0};
+  std::atomic<std::uint64_t> unparsed_count{0};
+  std::atomic<std::uint64_t> incidents_count{0};
+};
+
+struct Store::Impl {
+  StoreOptions options;
+  std::shared_ptr<rocksdb::Cache> cache;
+  std::unique_ptr<Instance> system;
+  std::shared_mutex engagements_mu;
+  std::map<std::string, std::unique_ptr<Engagement>, std::less<>> engagements;
+  std::mutex audit_mu;
+  std::uint64_t audit_seq = 0;
+  std::string audit_head;
+
+  auto engagement_dir(std::string_view name) const -> std::string {
+    return (fs::path(options.data_dir) / "engagements" / std::string{name}).string();
+  }
+
+  auto load_engagement(const std::string& name, bool create) -> Result<Engagement*>;
+
+  auto find(std::string_view name) -> Engagement* {
+    std::shared_lock lock(engagements_mu);
+    auto it = engagements.find(name);
+    return it == engagements.end() ? nullptr : it->second.get();
+  }
+
+  auto find_or_create(std::string_view name) -> Result<Engagement*> {
+    if (auto* e = find(name)) {
+      return e;
+    }
+    if (options.read_only) {
+      return core::not_found("engagement '" + std::string{name} + "' does not exist");
+    }
+    std::unique_lock lock(engagements_mu);
+    if (auto it = engagements.find(name); it != engagements.end()) {
+      return it->second.get();
+    }
+    return load_engagement(std::string{name}, true);
+  }
+
+  auto system_db() -> Result<rocksdb::DB*> {
+    if (!system) {
+      return Status{StatusCode::not_found, "no system store in " + options.data_dir};
+    }
+    return system->db.get();
+  }
+};
+
+// Requires engagements_mu held exclusively (or single-threaded open).
+auto Store::Impl::load_engagement(const std::string& name, bool create) -> Result<Engagement*> {
+  if (!valid_name(name)) {
+    return core::invalid_argument("invalid engagement name '" + name
+                                  + "' (1-64 of A-Z a-z 0-9 _ . -)");
+  }
+  const auto dir = engagement_dir(name);
+  if (create) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return core::io_error("cannot create " + dir + ": " + ec.message());
+    }
+  }
+  auto e = std::make_unique<Engagement>();
+  e->name = name;
+  SIEM_TRY(open_instance(dir, kEngagementCfs, options.read_only, cache, e->inst));
+  auto* db = e->inst->db.get();
+  e->raw = e->inst->cf("raw");
+  e->events = e->inst->cf("events");
+  e->incidents = e->inst->cf("incidents");
+  e->history = e->inst->cf("incident_history");
+  e->meta = e->inst->cf("meta");
+  std::string v;
+  if (db->Get(rocksdb::ReadOptions{}, e->meta, "hash_alg", &v).ok()) {
+    SIEM_TRY_ASSIGN(e->alg, detail::parse_hash_name(v));
+  } else if (!options.read_only) {
+    e->alg = options.hash;
+    rocksdb::WriteBatch wb;
+    wb.Put(e->meta, "hash_alg", std::string{detail::hash_name(e->alg)});
+    wb.Put(e->meta, "schema_version", std::string{kSchemaVersion});
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    SIEM_TRY(map_status(db->Write(wo, &wb), dir));
+  }
+  if (db->Get(rocksdb::ReadOptions{}, e->meta, "schema_version", &v).ok() && v != kSchemaVersion) {
+    return Status{StatusCode::corruption,
+                  dir + ": unsupported schema version " + v + " (this build reads "
+                      + std::string{kSchemaVersion} + ")"};
+  }
+  e->last_seq = get_u64(db, e->meta, "last_seq");
+  if (db->Get(rocksdb::ReadOptions{}, e->meta, "head", &v).ok() && v.size() == e->head.size()) {
+    std::copy(v.begin(), v.end(), e->head.begin());
+  }
+  e->raw_count = get_u64(db, e->meta, "count/raw");
+  e->processed_seq = get_u64(db, e->meta, "processed_seq");
+  e->events_count = get_u64(db, e->meta, "count/events");
+  e->unparsed_count = get_u64(db, e->meta, "count/unparsed");
+  e->incidents_count = get_u64(db, e->meta, "count/incidents");
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->meta));
+  for (it->Seek("src/"); it->Valid() && it->key().starts_with("src/"); it->Next()) {
+    e->source_counts[it->key().ToString().substr(4)] = detail::get_be64(it->value().ToString());
+  }
+  auto* ptr = e.get();
+  engagements[name] = std::move(e);
+  return ptr;
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Store::~Store() {
+  if (impl_ && !impl_->options.read_only) {
+    static_cast<void>(sync());
+  }
+}
+
+auto Store::options() const -> const StoreOptions& { return impl_->options; }
+
+auto Store::open(const StoreOptions& options) -> Result<std::unique_ptr<Store>> {
+  SIEM_TRY(options.validate());
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->cache = rocksdb::NewLRUCache(options.block_cache_mb << 20U);
+  const fs::path root(options.data_dir);
+  std::error_code ec;
+  if (!options.read_only) {
+    fs::create_directories(root / "engagements", ec);
+    if (ec) {
+      return core::io_error("cannot create data directory " + root.string() + ": " + ec.message());
+    }
+  } else if (!fs::is_directory(root, ec)) {
+    return core::not_found("data directory " + root.string() + " does not exist");
+  }
+  if (!options.read_only || fs::exists(root / "system" / "CURRENT", ec)) {
+    SIEM_TRY(open_instance((root / "system").string(), kSystemCfs, options.read_only,
+                           impl->cache, impl->system));
+    auto* db = impl->system->db.get();
+    auto* meta = impl->system->cf("meta");
+    impl->audit_seq = get_u64(db, meta, "audit_seq");
+    static_cast<void>(db->Get(rocksdb::ReadOptions{}, meta, "audit_head", &impl->audit_head));
+  }
+  if (fs::is_directory(root / "engagements", ec)) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(root / "engagements", ec)) {
+      if (entry.is_directory() && fs::exists(entry.path() / "CURRENT")) {
+        names.push_back(entry.path().filename().string());
+      }
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      SIEM_TRY_ASSIGN([[maybe_unused]] auto* e, impl->load_engagement(name, false));
+    }
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+// --- ledger -------------------------------------------------------------------------------
+
+namespace {
+
+/// Decodes one raw block; calls fn(record) for each. Returns corruption on a bad block.
+template <class Fn>
+auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std::string_view value,
+                      Fn&& fn) -> Status {
+  detail::Reader r(value);
+  const auto count = r.varint();
+  for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
+    core::RawRecord rec;
+    rec.seq = first_seq + i;
+    rec.engagement = std::string{engagement};
+    rec.received_at = static_cast<core::TimeMs>(r.varint());
+    rec.source = std::string{r.lp()};
+    rec.position = std::string{r.lp()};
+    rec.peer = std::string{r.lp()};
+    rec.hash = std::string{r.lp()};
+    rec.bytes = std::string{r.lp()};
+    if (!r.ok()) {
+      break;
+    }
+    if (!fn(std::move(rec))) {
+      return Status::ok();
+    }
+  }
+  if (!r.ok() || !r.done()) {
+    return {StatusCode::corruption, "raw block at seq " + std::to_string(first_seq)
+                                         + " of engagement " + std::string{engagement}
+                                         + " cannot be decoded"};
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
+  if (impl_->options.read_only) {
+    return core::invalid_argument("store is open read-only");
+  }
+  const std::string& engagement = batch.engagement.empty() ? std::string{"default"}
+                                                           : batch.engagement;
+  SIEM_TRY_ASSIGN(auto* e, impl_->find_or_create(engagement));
+  std::lock_guard lock(e->append_mu);
+  AppendResult result;
+  result.first_seq = e->last_seq + 1;
+  result.count = batch.records.size();
+  if (batch.records.empty() && !batch.durable_position) {
+    return result;
+  }
+  rocksdb::WriteBatch wb;
+  Digest head = e->head;
+  std::string block;
+  detail::put_varint(block, batch.records.size());
+  std::map<std::string, std::uint64_t, std::less<>> per_source;
+  std::uint64_t seq = result.first_seq;
+  result.hashes.reserve(batch.records.size());
+  for (const auto& rec : batch.records) {
+    const std::string& source = rec.source.empty() ? batch.source : rec.source;
+    head = detail::chain_link(e->alg, head, seq, rec.received_at, source, rec.position, rec.bytes);
+    const std::string hex = core::to_hex(detail::digest_view(head));
+    detail::put_varint(block, static_cast<std::uint64_t>(rec.received_at));
+    detail::put_lp(block, source);
+    detail::put_lp(block, rec.position);
+    detail::put_lp(block, rec.peer);
+    detail::put_lp(block, hex);
+    detail::put_lp(block, rec.bytes);
+    result.hashes.push_back(hex);
+    ++per_source[source];
+    ++seq;
+  }
+  const std::uint64_t last = seq - 1;
+  if (!batch.records.empty()) {
+    wb.Put(e->raw, detail::be64_key(result.first_seq), block);
+    wb.Put(e->meta, "last_seq", detail::be64_key(last));
+    wb.Put(e->meta, "head", std::string{detail::digest_view(head)});
+    wb.Put(e->meta, "count/raw", detail::be64_key(e->raw_count + batch.records.size()));
+  }
+  {
+    std::lock_guard slock(e->sources_mu);
+    for (const auto& [source, n] : per_source) {
+      wb.Put(e->meta, "src/" + source, detail::be64_key(e->source_counts[source] + n));
+    }
+  }
+  if (batch.durable_position) {
+    wb.Put(e->meta, "pos/" + batch.source, batch.position);
+  }
+  SIEM_TRY(map_status(e->inst->db->Write(rocksdb::WriteOptions{}, &wb), "ledger append"));
+  e->inst->dirty = true;
+  e->head = head;
+  e->last_seq = last;
+  e->raw_count += batch.records.size();
+  {
+    std::lock_guard slock(e->sources_mu);
+    for (const auto& [source, n] : per_source) {
+      e->source_counts[source] += n;
+    }
+  }
+  return result;
+}
+
+auto Store::sync() -> Status {
+  std::vector<Instance*> dirty;
+  {
+    std::shared_lock lock(impl_->engagements_mu);
+    for (auto& [name, e] : impl_->engagements) {
+      if (e->inst->dirty.exchange(false)) {
+        dirty.push_back(e->inst.get());
+      }
+    }
+  }
+  if (impl_->system && impl_->system->dirty.exchange(false)) {
+    dirty.push_back(impl_->system.get());
+  }
+  for (auto* inst : dirty) {
+    SIEM_TRY(map_status(inst->db->SyncWAL(), "WAL sync"));
+  }
+  return Status::ok();
+}
+
+auto Store::source_position(std::string_view engagement, std::string_view source)
+    -> Result<std::optional<std::string>> {
+  auto* e = impl_->find(engagement);
+  if (e == nullptr) {
+    return std::optional<std::string>{};
+  }
+  std::string v;
+  auto s = e->inst->db->Get(rocksdb::ReadOptions{}, e->meta, "pos/" + std::string{source}, &v);
+  if (s.IsNotFound()) {
+    return std::optional<std::string>{};
+  }
+  SIEM_TRY(map_status(s, "source position"));
+  return std::optional<std::string>{std::move(v)};
+}
+
+auto Store::read_raw(std::string_view engagement, std::uint64_t seq) -> Result<core::RawRecord> {
+  auto* e = impl_->find(engagement);
+  const std::string what = std::string{engagement} + ":" + std::to_string(seq);
+  if (e == nullptr || seq == 0) {
+    return core::not_found("no raw record " + what);
+  }
+  std::unique_ptr<rocksdb::Iterator> it(e->inst->db->NewIterator(rocksdb::ReadOptions{}, e->raw));
+  it->SeekForPrev(detail::be64_key(seq));
+  if (!it->Valid()) {
+    return core::not_found("no raw record " + what);
+  }
+  const auto first = detail::get_be64(it->key().ToString());
+  std::optional<core::RawRecord> found;
+  SIEM_TRY(decode_raw_block(engagement, first, it->value().ToStringView(),
+                            [&](core::RawRecord&& rec) {
+                              if (rec.seq == seq) {
+                                found = std::move(rec);
+                                return false;
+                              }
+                              return true;
+                            }));
+  if (!found) {
+    return core::not_found("no raw record " + what);
+  }
+  return std::move(*found);
+}
+
+auto Store::scan_raw(std::string_view engagement, std::uint64_t from_seq,
+                     const std::function<bool(const core::RawRecord&)>& fn) -> Status {
+  auto* e = impl_->find(engagement);
+  if (e == nullptr) {
+    return Status::ok();
+  }
+  std::unique_ptr<rocksdb::Iterator> it(e->inst->db->NewIterator(rocksdb::ReadOptions{}, e->raw));
+  it->SeekForPrev(detail::be64_key(from_seq));
+  if (!it->Valid()) {
+    it->SeekToFirst();
+  }
+  bool go_on = true;
+  for (; go_on && it->Valid(); it->Next()) {
+    const auto first = detail::get_be64(it->key().ToString());
+    SIEM_TRY(decode_raw_block(engagement, first, it->value().ToStringView(),
+                              [&](core::RawRecord&& rec) {
+                                if (rec.seq < from_seq) {
+                                  return true;
+                                }
+                                go_on = fn(rec);
+                                return go_on;
+                              }));
+  }
+  return map_status(it->status(), "ledger scan");
+}
+
+auto Store::last_seq(std::string_view engagement) -> std::uint64_t {
+  auto* e = impl_->find(engagement);
+  return e == nullptr ? 0 : e->last_seq.load();
+}
+
+// --- events -------------------------------------------------------------------------------
+
+auto Store::put_events(std::string_view engagement, std::span<const core::Event> events,
+                       std::uint64_t processed_through) -> Status {
+  SIEM_TRY_ASSIGN(auto* e, impl_->find_or_create(engagement));
+  std::lock_guard lock(e->process_mu);
+  rocksdb::WriteBatch wb;
+  std::uint64_t unparsed = 0;
+  if (!events.empty()) {
+    std::string block;
+    detail::put_varint(block, events.size());
+    std::uint64_t first = 0;
+    std::string json;
+    for (const auto& ev : events) {
+      const auto ref = core::parse_ref(ev.ref);
+      if (!ref || ref->engagement != engagement) {
+        return core::invalid_argument("event without a valid ref into engagement "
+                                      + std::string{engagement} + ": '" + ev.ref + "'");
+      }
+      if (first == 0) {
+        first = ref->seq;
+      }
+      json.clear();
+      ev.append_json(json);
+      detail::put_varint(block, ref->seq);
+      detail::put_lp(block, json);
+      if (ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"}) {
+        ++unparsed;
+      }
+    }
+    wb.Put(e->events, detail::be64_key(first), block);
+  }
+  const auto processed = std::max<std::uint64_t>(processed_through, e->processed_seq);
+  wb.Put(e->meta, "processed_seq", detail::be64_key(processed));
+  wb.Put(e->meta, "count/events", detail::be64_key(e->events_count + events.size()));
+  wb.Put(e->meta, "count/unparsed", detail::be64_key(e->unparsed_count + unparsed));
+  SIEM_TRY(map_status(e->inst->db->Write(rocksdb::WriteOptions{}, &wb), "event write"));
+  e->inst->dirty = true;
+  e->processed_seq = processed;
+  e->events_count += events.size();
+  e->unparsed_count += unparsed;
+  return Status::ok();
+}
+
+auto Store::read_event(std::string_view engagement, std::uint64_t seq) -> Result<std::string> {
+  auto* e = impl_->find(engagement);
+  const std::string what = std::string{engagement} + ":" + std::to_string(seq);
+  if (e == nullptr || seq == 0) {
+    return core::not_found("no event " + what);
+  }
+  std::unique_ptr<rocksdb::Iterator> it(
+      e->inst->db->NewIterator(rocksdb::ReadOptions{}, e->events));
+  it->SeekForPrev(detail::be64_key(seq));
+  if (!it->Valid()) {
+    return core::not_found("no event " + what);
+  }
+  detail::Reader r(it->value().ToStringView());
+  const auto count = r.varint();
+  for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
+    const auto s = r.varint();
+    const auto json = r.lp();
+    if (r.ok() && s == seq) {
+      return std::string{json};
+    }
+  }
+  if (!r.ok()) {
+    return Status{StatusCode::corruption, "event block for " + what + " cannot be decoded"};
+  }
+  return core::not_found("no event " + what);
+}
+
+auto Store::processed_seq(std::string_view engagement) -> std::uint64_t {
+  auto* e = impl_->find(engagement);
+  return e == nullptr ? 0 : e->processed_seq.load();
+}
+
+// --- incidents ----------------------------------------------------------------------------
+
+auto Store::put_incident(const core::Incident& incident) -> Status {
+  if (incident.id.empty()) {
+    return core::invalid_argument("incident without id");
+  }
+  SIEM_TRY_ASSIGN(auto* e, impl_->find_or_create(incident.engagement));
+  std::lock_guard lock(e->process_mu);
+  auto* db = e->inst->db.get();
+  const std::string key = "i/" + incident.id;
+  std::string existing;
+  const auto gs = db->Get(rocksdb::ReadOptions{}, e->incidents, key, &existing);
+  const bool is_new = gs.IsNotFound();
+  if (!is_new) {
+    SIEM_TRY(map_status(gs, "incident lookup"));
+  }
+  const std::string json = incident.to_json();
+  rocksdb::WriteBatch wb;
+  wb.Put(e->incidents, key, json);
+  std::string hkey = incident.id + "/";
+  detail::put_be64(hkey, static_cast<std::uint64_t>(incident.version));
+  wb.Put(e->history, hkey, json);
+  if (is_new) {
+    std::string ckey = "c/";
+    detail::put_be64(ckey, static_cast<std::uint64_t>(incident.created_at));
+    ckey += incident.id;
+    wb.Put(e->incidents, ckey, incident.id);
+    wb.Put(e->meta, "count/incidents", detail::be64_key(e->incidents_count + 1));
+  }
+  SIEM_TRY(map_status(db->Write(rocksdb::WriteOptions{}, &wb), "incident write"));
+  e->inst->dirty = true;
+  if (is_new) {
+    ++e->incidents_count;
+  }
+  return Status::ok();
+}
+
+auto Store::get_incident(std::string_view id) -> Result<std::string> {
+  std::shared_lock lock(impl_->engagements_mu);
+  for (auto& [name, e] : impl_->engagements) {
+    std::string v;
+    auto s = e->inst->db->Get(rocksdb::ReadOptions{}, e->incidents, "i/" + std::string{id}, &v);
+    if (s.ok()) {
+      return v;
+    }
+    if (!s.IsNotFound()) {
+      return map_status(s, "incident lookup");
+    }
+  }
+  return core::not_found("no incident " + std::string{id});
+}
+
+auto Store::list_incidents(std::string_view engagement, std::string_view cursor,
+                           std::size_t limit) -> Result<Page> {
+  // Cursor: hex of the last index key returned ("c/" + be64(created_at) + id).
+  std::string after;
+  if (!cursor.empty()) {
+    if (cursor.size() % 2 != 0 || cursor.size() > 512) {
+      return core::invalid_argument("malformed cursor");
+    }
+    for (std::size_t i = 0; i < cursor.size(); i += 2) {
+      auto nib = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+          return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+          return c - 'a' + 10;
+        }
+        return -1;
+      };
+      const int hi = nib(cursor[i]);
+      const int lo = nib(cursor[i + 1]);
+      if (hi < 0 || lo < 0) {
+        return core::invalid_argument("malformed cursor");
+      }
+      after.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    if (!after.starts_with("c/")) {
+      return core::invalid_argument("malformed cursor");
+    }
+  }
+  struct Hit {
+    std::string key;
+    Engagement* e;
+    std::string id;
+  };
+  std::vector<Hit> hits;
+  std::shared_lock lock(impl_->engagements_mu);
+  for (auto& [name, e] : impl_->engagements) {
+    if (!engagement.empty() && name != engagement) {
+      continue;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(
+        e->inst->db->NewIterator(rocksdb::ReadOptions{}, e->incidents));
+    if (after.empty()) {
+      it->SeekForPrev(std::string("c/\xff", 3));
+    } else {
+      it->SeekForPrev(after);
+      if (it->Valid() && it->key() == after) {
+        it->Prev();
+      }
+    }
+    for (std::size_t n = 0; it->Valid() && it->key().starts_with("c/") && n <= limit;
+         it->Prev(), ++n) {
+      hits.push_back({it->key().ToString(), e.get(), it->value().ToString()});
+    }
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.key > b.key; });
+  Page page;
+  for (std::size_t i = 0; i < hits.size() && i < limit; ++i) {
+    std::string v;
+    auto s = hits[i].e->inst->db->Get(rocksdb::ReadOptions{}, hits[i].e->incidents,
+                                      "i/" + hits[i].id, &v);
+    SIEM_TRY(map_status(s, "incident read"));
+    page.items.push_back(std::move(v));
+  }
+  if (hits.size() > limit && limit > 0) {
+    page.next = core::to_hex(hits[limit - 1].key);
+  }
+  return page;
+}
+
+// --- system -------------------------------------------------------------------------------
+
+namespace {
+
+auto encode_user(const UserRecord& u) -> std::string {
+  std::string v;
+  detail::put_lp(v, u.real_name);
+  detail::put_lp(v, u.role);
+  detail::put_lp(v, u.password_hash);
+  detail::put_varint(v, static_cast<std::uint64_t>(u.created_at));
+  detail::put_varint(v, u.disabled ? 1 : 0);
+  return v;
+}
+
+auto decode_user(std::string_view username, std::string_view v) -> Result<UserRecord> {
+  detail::Reader r(v);
+  UserRecord u;
+  u.username = std::string{username};
+  u.real_name = std::string{r.lp()};
+  u.role = std::string{r.lp()};
+  u.password_hash = std::string{r.lp()};
+  u.created_at = static_cast<core::TimeMs>(r.varint());
+  u.disabled = r.varint() != 0;
+  if (!r.ok()) {
+    return Status{StatusCode::corruption, "account record of '" + u.username + "' is damaged"};
+  }
+  return u;
+}
+
+}  // namespace
+
+auto Store::add_user(const UserRecord& user) -> Status {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  auto* cf = impl_->system->cf("users");
+  std::string v;
+  if (db->Get(rocksdb::ReadOptions{}, cf, user.username, &v).ok()) {
+    return {StatusCode::already_exists, "account '" + user.username + "' already exists"};
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return map_status(db->Put(wo, cf, user.username, encode_user(user)), "account write");
+}
+
+auto Store::update_user(const UserRecord& user) -> Status {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  auto* cf = impl_->system->cf("users");
+  std::string v;
+  if (!db->Get(rocksdb::ReadOptions{}, cf, user.username, &v).ok()) {
+    return core::not_found("no account '" + user.username + "'");
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return map_status(db->Put(wo, cf, user.username, encode_user(user)), "account write");
+}
+
+auto Store::get_user(std::string_view username) -> Result<UserRecord> {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  std::string v;
+  auto s = db->Get(rocksdb::ReadOptions{}, impl_->system->cf("users"), username, &v);
+  if (s.IsNotFound()) {
+    return core::not_found("no account '" + std::string{username} + "'");
+  }
+  SIEM_TRY(map_status(s, "account read"));
+  return decode_user(username, v);
+}
+
+auto Store::list_users() -> Result<std::vector<UserRecord>> {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  std::vector<UserRecord> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions{}, impl_->system->cf("users")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    SIEM_TRY_ASSIGN(auto u, decode_user(it->key().ToStringView(), it->value().ToStringView()));
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+auto Store::user_count() -> std::uint64_t {
+  auto users = list_users();
+  return users ? users->size() : 0;
+}
+
+auto Store::put_session(const SessionRecord& session) -> Status {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  std::string v;
+  detail::put_lp(v, session.username);
+  detail::put_lp(v, session.role);
+  detail::put_varint(v, static_cast<std::uint64_t>(session.created_at));
+  detail::put_varint(v, static_cast<std::uint64_t>(session.expires_at));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return map_status(db->Put(wo, impl_->system->cf("sessions"), session.token_hash, v),
+                    "session write");
+}
+
+auto Store::get_session(std::string_view token_hash) -> Result<SessionRecord> {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  std::string v;
+  auto s = db->Get(rocksdb::ReadOptions{}, impl_->system->cf("sessions"), token_hash, &v);
+  if (s.IsNotFound()) {
+    return core::not_found("no such session");
+  }
+  SIEM_TRY(map_status(s, "session read"));
+  detail::Reader r(v);
+  SessionRecord out;
+  out.token_hash = std::string{token_hash};
+  out.username = std::string{r.lp()};
+  out.role = std::string{r.lp()};
+  out.created_at = static_cast<core::TimeMs>(r.varint());
+  out.expires_at = static_cast<core::TimeMs>(r.varint());
+  if (!r.ok()) {
+    return Status{StatusCode::corruption, "session record is damaged"};
+  }
+  return out;
+}
+
+auto Store::delete_session(std::string_view token_hash) -> Status {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  return map_status(db->Delete(rocksdb::WriteOptions{}, impl_->system->cf("sessions"), token_hash),
+                    "session delete");
+}
+
+auto Store::append_audit(const AuditEntry& entry) -> Status {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  std::lock_guard lock(impl_->audit_mu);
+  const std::uint64_t seq = impl_->audit_seq + 1;
+  core::JsonWriter w;
+  w.begin_object();
+  w.field("seq", static_cast<std::int64_t>(seq));
+  w.field("time", core::format_rfc3339(entry.time));
+  w.field("actor", entry.actor);
+  w.field("peer", entry.peer);
+  w.field("method", entry.method);
+  w.field("target", entry.target);
+  w.field("status", entry.status);
+  w.field("detail", entry.detail);
+  w.field("prev_hash", impl_->audit_head);
+  const std::string body = w.str();
+  const std::string hash = detail::sha256_hex(impl_->audit_head + body);
+  w.field("hash", hash);
+  w.end_object();
+  rocksdb::WriteBatch wb;
+  wb.Put(impl_->system->cf("audit"), detail::be64_key(seq), w.str());
+  wb.Put(impl_->system->cf("meta"), "audit_seq", detail::be64_key(seq));
+  wb.Put(impl_->system->cf("meta"), "audit_head", hash);
+  SIEM_TRY(map_status(db->Write(rocksdb::WriteOptions{}, &wb), "audit write"));
+  impl_->system->dirty = true;
+  impl_->audit_seq = seq;
+  impl_->audit_head = hash;
+  return Status::ok();
+}
+
+auto Store::list_audit(std::string_view cursor, std::size_t limit) -> Result<Page> {
+  SIEM_TRY_ASSIGN(auto* db, impl_->system_db());
+  std::uint64_t before = UINT64_MAX;
+  if (!cursor.empty()) {
+    before = 0;
+    for (const char c : cursor) {
+      if (c < '0' || c > '9' || before > UINT64_MAX / 10) {
+        return core::invalid_argument("malformed cursor");
+      }
+      before = before * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+  }
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions{}, impl_->system->cf("audit")));
+  it->SeekForPrev(detail::be64_key(before == UINT64_MAX ? before : before - 1));
+  Page page;
+  std::uint64_t last = 0;
+  for (; it->Valid() && page.items.size() < limit; it->Prev()) {
+    last = detail::get_be64(it->key().ToString());
+    page.items.push_back(it->value().ToString());
+  }
+  if (it->Valid() && last > 1) {
+    page.next = std::to_string(last);
+  }
+  return page;
+}
+
+// --- whole store --------------------------------------------------------------------------
+
+auto Store::engagements() -> std::vector<std::string> {
+  std::shared_lock lock(impl_->engagements_mu);
+  std::vector<std::string> out;
+  for (const auto& [name, e] : impl_->engagements) {
+    out.push_back(name);
+  }
+  return out;
+}
+
+auto Store::stats() -> Result<StoreStats> {
+  StoreStats out;
+  std::shared_lock lock(impl_->engagements_mu);
+  for (auto& [name, e] : impl_->engagements) {
+    EngagementStats s;
+    s.engagement = name;
+    s.counts.raw_records = e->raw_count;
+    s.counts.events = e->events_count;
+    s.counts.unparsed = e->unparsed_count;
+    s.counts.incidents = e->incidents_count;
+    s.last_seq = e->last_seq;
+    s.processed_seq = e->processed_seq;
+    {
+      std::lock_guard slock(e->sources_mu);
+      s.sources.assign(e->source_counts.begin(), e->source_counts.end());
+    }
+    out.totals.raw_records += s.counts.raw_records;
+    out.totals.events += s.counts.events;
+    out.totals.unparsed += s.counts.unparsed;
+    out.totals.incidents += s.counts.incidents;
+    out.engagements.push_back(std::move(s));
+  }
+  return out;
+}
+
+auto Store::verify(std::string_view engagement) -> Result<std::vector<VerifyReport>> {
+  std::vector<VerifyReport> reports;
+  std::shared_lock lock(impl_->engagements_mu);
+  if (!engagement.empty() && impl_->engagements.find(engagement) == impl_->engagements.end()) {
+    return core::not_found("no engagement '" + std::string{engagement} + "'");
+  }
+  for (auto& [name, e] : impl_->engagements) {
+    if (!engagement.empty() && name != engagement) {
+      continue;
+    }
+    VerifyReport rep;
+    rep.engagement = name;
+    auto fail = [&](std::uint64_t seq, std::string problem) {
+      if (rep.ok) {
+        rep.ok = false;
+        rep.first_bad_seq = seq;
+        rep.problem = std::move(problem);
+      }
+    };
+    auto* db = e->inst->db.get();
+    Digest prev{};
+    std::uint64_t expected = 1;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->raw));
+    for (it->SeekToFirst(); it->Valid() && rep.ok; it->Next()) {
+      const auto first = detail::get_be64(it->key().ToString());
+      if (it->key().size() != 8) {
+        fail(expected, "unexpected key in the ledger");
+        break;
+      }
+      if (first > expected) {
+        fail(expected, "records " + std::to_string(expected) + ".." + std::to_string(first - 1)
+                           + " are missing from the ledger");
+        break;
+      }
+      if (first < expected) {
+        fail(first, "record " + std::to_string(first)
+                        + " appears twice or out of order (block overlaps its predecessor)");
+        break;
+      }
+      auto s = decode_raw_block(name, first, it->value().ToStringView(),
+                                [&](core::RawRecord&& rec) {
+                                  const auto link =
+                                      detail::chain_link(e->alg, prev, rec.seq, rec.received_at,
+                                                         rec.source, rec.position, rec.bytes);
+                                  if (core::to_hex(detail::digest_view(link)) != rec.hash) {
+                                    fail(rec.seq, "record " + std::to_string(rec.seq)
+                                                      + " was altered or reordered (chain hash "
+                                                        "mismatch)");
+                                    return false;
+                                  }
+                                  prev = link;
+                                  ++rep.records_checked;
+                                  ++expected;
+                                  return true;
+                                });
+      if (!s) {
+        fail(first, std::string{s.message()});
+      }
+    }
+    if (rep.ok) {
+      std::string v;
+      const auto meta_last = get_u64(db, e->meta, "last_seq");
+      if (expected - 1 < meta_last) {
+        fail(expected, "ledger ends at record " + std::to_string(expected - 1)
+                           + " but its head says " + std::to_string(meta_last)
+                           + ": the tail was truncated");
+      } else if (expected - 1 > meta_last) {
+        fail(meta_last + 1, "records after the recorded head " + std::to_string(meta_last)
+                                + " were added outside the engine");
+      } else if (meta_last > 0
+                 && (!db->Get(rocksdb::ReadOptions{}, e->meta, "head", &v).ok()
+                     || v != detail::digest_view(prev))) {
+        fail(meta_last, "chain head does not match the recorded head");
+      }
+    }
+    reports.push_back(std::move(rep));
+  }
+  return reports;
+}
+
+}  // namespace siem::store

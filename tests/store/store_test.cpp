@@ -1,0 +1,256 @@
+#define BOOST_TEST_MODULE store
+#include <boost/test/unit_test.hpp>
+
+#include <rocksdb/db.h>
+
+#include "siem/store/store.hpp"
+#include "temp_dir.hpp"
+
+BOOST_TEST_DONT_PRINT_LOG_VALUE(siem::core::StatusCode)
+
+using siem::store::Store;
+using siem::store::StoreOptions;
+
+namespace {
+
+auto batch(const std::string& source, std::initializer_list<std::string> lines,
+           const std::string& position = {}) -> siem::core::RawBatch {
+  siem::core::RawBatch b;
+  b.source = source;
+  b.engagement = "default";
+  b.position = position;
+  b.durable_position = !position.empty();
+  std::int64_t t = 1'700'000'000'000;
+  for (const auto& l : lines) {
+    b.records.push_back({l, source, "p", "", t++});
+  }
+  return b;
+}
+
+auto open(const std::string& dir, bool read_only = false) -> std::unique_ptr<Store> {
+  StoreOptions o;
+  o.data_dir = dir;
+  o.read_only = read_only;
+  auto s = Store::open(o);
+  BOOST_REQUIRE_MESSAGE(s.has_value(), s.error().to_string());
+  return std::move(s).value();
+}
+
+// Rewrites one raw block value through RocksDB directly, as an insider with database access.
+void tamper(const std::string& dir, const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& fn) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* n : {"default", "raw", "events", "incidents", "incident_history", "meta"}) {
+    cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  auto s = rocksdb::DB::Open(rocksdb::Options{}, dir + "/engagements/default", cfs, &handles, &db);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  fn(db, handles[1]);
+  for (auto* h : handles) {
+    static_cast<void>(db->DestroyColumnFamilyHandle(h));
+  }
+  delete db;
+}
+
+auto be64(std::uint64_t v) -> std::string {
+  std::string k;
+  for (int i = 7; i >= 0; --i) {
+    k.push_back(static_cast<char>((v >> (i * 8)) & 0xFF));
+  }
+  return k;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(append_read_and_positions_survive_reopen) {
+  siem::test::TempDir tmp;
+  {
+    auto store = open(tmp.path());
+    auto r = store->append(batch("fw", {"line one", "line two"}, "42:100"));
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->first_seq == 1U);
+    BOOST_TEST(r->hashes.size() == 2U);
+    BOOST_TEST(r->hashes[0].size() == 64U);
+    auto r2 = store->append(batch("fw", {"line three"}, "42:150"));
+    BOOST_TEST(r2->first_seq == 3U);
+    BOOST_TEST(store->sync().is_ok());
+  }
+  auto store = open(tmp.path());
+  BOOST_TEST(store->last_seq("default") == 3U);
+  auto rec = store->read_raw("default", 2);
+  BOOST_REQUIRE(rec.has_value());
+  BOOST_TEST(rec->bytes == "line two");
+  BOOST_TEST(rec->source == "fw");
+  BOOST_TEST(rec->ref() == "default:2");
+  BOOST_TEST(store->read_raw("default", 3)->bytes == "line three");
+  BOOST_TEST(!store->read_raw("default", 4).has_value());
+  BOOST_TEST(!store->read_raw("nope", 1).has_value());
+  BOOST_TEST(**store->source_position("default", "fw") == "42:150");
+  BOOST_TEST(!store->source_position("default", "other")->has_value());
+  std::vector<std::string> seen;
+  BOOST_TEST(store->scan_raw("default", 2, [&](const siem::core::RawRecord& r) {
+                 seen.push_back(r.bytes);
+                 return true;
+               }).is_ok());
+  BOOST_TEST((seen == std::vector<std::string>{"line two", "line three"}));
+  auto st = store->stats();
+  BOOST_TEST(st->totals.raw_records == 3U);
+  BOOST_TEST(st->engagements.at(0).sources.at(0).second == 3U);
+}
+
+BOOST_AUTO_TEST_CASE(events_and_processed_checkpoint) {
+  siem::test::TempDir tmp;
+  auto store = open(tmp.path());
+  BOOST_REQUIRE(store->append(batch("s", {"a", "b"})).has_value());
+  std::vector<siem::core::Event> evs(2);
+  evs[0].ref = "default:1";
+  evs[0].set("event.kind", "event");
+  evs[1].ref = "default:2";
+  evs[1].set("event.kind", "unparsed");
+  BOOST_TEST(store->put_events("default", evs, 2).is_ok());
+  BOOST_TEST(store->processed_seq("default") == 2U);
+  auto j = store->read_event("default", 2);
+  BOOST_REQUIRE(j.has_value());
+  BOOST_TEST(*j == R"({"event":{"kind":"unparsed"},"siem":{"raw_ref":"default:2"}})");
+  BOOST_TEST(store->stats()->totals.unparsed == 1U);
+  BOOST_TEST(!store->read_event("default", 3).has_value());
+  std::vector<siem::core::Event> bad(1);
+  bad[0].ref = "other:1";
+  BOOST_TEST(!store->put_events("default", bad, 3).is_ok());
+}
+
+BOOST_AUTO_TEST_CASE(incidents_versions_and_paging) {
+  siem::test::TempDir tmp;
+  auto store = open(tmp.path());
+  for (int i = 0; i < 5; ++i) {
+    siem::core::Incident inc;
+    inc.id = "id-" + std::to_string(i);
+    inc.engagement = "default";
+    inc.created_at = 1000 + i;
+    BOOST_TEST(store->put_incident(inc).is_ok());
+  }
+  siem::core::Incident again;
+  again.id = "id-0";
+  again.engagement = "default";
+  again.created_at = 1000;
+  again.version = 2;
+  again.title = "updated";
+  BOOST_TEST(store->put_incident(again).is_ok());
+  BOOST_TEST(store->stats()->totals.incidents == 5U);
+  BOOST_TEST(store->get_incident("id-0")->find("\"updated\"") != std::string::npos);
+  BOOST_TEST(!store->get_incident("nope").has_value());
+  auto p1 = store->list_incidents("", "", 2);
+  BOOST_REQUIRE(p1.has_value());
+  BOOST_TEST(p1->items.size() == 2U);
+  BOOST_TEST(p1->items[0].find("\"id-4\"") != std::string::npos);  // newest first
+  BOOST_REQUIRE(p1->next.has_value());
+  auto p2 = store->list_incidents("", *p1->next, 2);
+  BOOST_TEST(p2->items[0].find("\"id-2\"") != std::string::npos);
+  auto p3 = store->list_incidents("", *p2->next, 2);
+  BOOST_TEST(p3->items.size() == 1U);
+  BOOST_TEST(!p3->next.has_value());
+  BOOST_TEST(!store->list_incidents("", "zz", 2).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(users_sessions_audit) {
+  siem::test::TempDir tmp;
+  auto store = open(tmp.path());
+  siem::store::UserRecord u{"alice", "Alice Zhang", "handler", "$argon2id$x", 5, false};
+  BOOST_TEST(store->add_user(u).is_ok());
+  BOOST_TEST(store->add_user(u).code() == siem::core::StatusCode::already_exists);
+  BOOST_TEST(store->get_user("alice")->real_name == "Alice Zhang");
+  BOOST_TEST(store->user_count() == 1U);
+  BOOST_TEST(store->put_session({"abc", "alice", "handler", 1, 2}).is_ok());
+  BOOST_TEST(store->get_session("abc")->username == "alice");
+  BOOST_TEST(store->delete_session("abc").is_ok());
+  BOOST_TEST(!store->get_session("abc").has_value());
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST(store->append_audit({i, "alice", "127.0.0.1", "GET", "/x" + std::to_string(i), 200, ""}).is_ok());
+  }
+  auto page = store->list_audit("", 2);
+  BOOST_TEST(page->items.size() == 2U);
+  BOOST_TEST(page->items[0].find("/x2") != std::string::npos);
+  auto rest = store->list_audit(*page->next, 5);
+  BOOST_TEST(rest->items.size() == 1U);
+  BOOST_TEST(rest->items[0].find("/x0") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(verify_intact_and_read_only_open_beside_writer) {
+  siem::test::TempDir tmp;
+  auto store = open(tmp.path());
+  BOOST_REQUIRE(store->append(batch("s", {"a", "b", "c"})).has_value());
+  BOOST_REQUIRE(store->sync().is_ok());
+  auto reader = open(tmp.path(), true);
+  auto reps = reader->verify();
+  BOOST_REQUIRE(reps.has_value());
+  BOOST_TEST(reps->at(0).ok);
+  BOOST_TEST(reps->at(0).records_checked == 3U);
+  BOOST_TEST(reader->read_raw("default", 3)->bytes == "c");
+}
+
+BOOST_AUTO_TEST_CASE(verify_names_altered_missing_and_truncated_records) {
+  siem::test::TempDir tmp;
+  {
+    auto store = open(tmp.path());
+    BOOST_REQUIRE(store->append(batch("s", {"a", "b"})).has_value());
+    BOOST_REQUIRE(store->append(batch("s", {"c"})).has_value());
+    BOOST_REQUIRE(store->append(batch("s", {"d"})).has_value());
+  }
+  // Alter a byte of record 2 inside its block.
+  tamper(tmp.path(), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* raw) {
+    std::string v;
+    BOOST_REQUIRE(db->Get({}, raw, be64(1), &v).ok());
+    auto pos = v.rfind('b');
+    v[pos] = 'B';
+    BOOST_REQUIRE(db->Put({}, raw, be64(1), v).ok());
+  });
+  {
+    auto store = open(tmp.path(), true);
+    auto rep = store->verify()->at(0);
+    BOOST_TEST(!rep.ok);
+    BOOST_TEST(rep.first_bad_seq == 2U);
+    BOOST_TEST(rep.problem.find("altered") != std::string::npos);
+  }
+  // Delete block 3 (record 3): missing.
+  tamper(tmp.path(), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* raw) {
+    std::string v;
+    BOOST_REQUIRE(db->Get({}, raw, be64(1), &v).ok());
+    v[v.rfind('B')] = 'b';
+    BOOST_REQUIRE(db->Put({}, raw, be64(1), v).ok());
+    BOOST_REQUIRE(db->Delete({}, raw, be64(3)).ok());
+  });
+  {
+    auto store = open(tmp.path(), true);
+    auto rep = store->verify()->at(0);
+    BOOST_TEST(rep.first_bad_seq == 3U);
+    BOOST_TEST(rep.problem.find("missing") != std::string::npos);
+  }
+  // Remove the last block: truncated tail.
+  tamper(tmp.path(), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* raw) {
+    std::string v;
+    BOOST_REQUIRE(db->Get({}, raw, be64(4), &v).ok());
+    BOOST_REQUIRE(db->Put({}, raw, be64(3), std::string("\x01", 1) + v.substr(1)).ok());
+    BOOST_REQUIRE(db->Delete({}, raw, be64(4)).ok());
+  });
+  {
+    auto store = open(tmp.path(), true);
+    auto rep = store->verify()->at(0);
+    BOOST_TEST(!rep.ok);
+    BOOST_TEST(rep.first_bad_seq == 3U);  // record d moved to seq 3: hash no longer links
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_names_and_locked_directory) {
+  siem::test::TempDir tmp;
+  auto store = open(tmp.path());
+  auto b = batch("s", {"x"});
+  b.engagement = "../evil";
+  BOOST_TEST(store->append(b).error().code() == siem::core::StatusCode::invalid_argument);
+  StoreOptions o;
+  o.data_dir = tmp.path();
+  auto second = Store::open(o);
+  BOOST_REQUIRE(!second.has_value());
+  BOOST_TEST(second.error().code() == siem::core::StatusCode::unavailable);
+  BOOST_TEST(std::string{second.error().message()}.find("in use") != std::string::npos);
+}
