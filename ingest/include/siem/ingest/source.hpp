@@ -1,0 +1,97 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "siem/core/bounded_queue.hpp"
+#include "siem/core/raw_record.hpp"
+#include "siem/core/status.hpp"
+#include "siem/core/time.hpp"
+
+namespace siem::ingest {
+
+/// The queue every source feeds. Sources block on a full queue (back-pressure).
+using BatchQueue = core::BoundedQueue<core::RawBatch>;
+
+/// Configuration of one source (one entry of the config's `sources:` list).
+struct SourceOptions {
+  std::string name;                  ///< unique; names the source in the ledger and metrics
+  std::string type;                  ///< stdin | file | syslog
+  std::string format = "auto";       ///< parser registry name or auto
+  std::string engagement = "default";
+  int tz_offset_minutes = 0;         ///< time zone of zone-less timestamps
+  // file
+  std::string path;
+  bool follow = true;                ///< keep tailing at end of file; false = read once
+  // syslog
+  std::string listen;                ///< host:port
+  std::string protocol = "udp+tcp";  ///< udp | tcp | udp+tcp
+  std::size_t max_message_bytes = 64 * 1024;
+  // batching
+  std::size_t batch_records = 2048;
+
+  /// Errors name the key: "sources[fw].listen: ...".
+  [[nodiscard]] auto validate() const -> core::Status;
+};
+
+/// Live counters of a source. Thread-safe (atomics).
+struct SourceCounters {
+  std::atomic<std::uint64_t> records{0};
+  std::atomic<std::uint64_t> bytes{0};
+  std::atomic<std::uint64_t> oversize{0};     ///< messages cut at max_message_bytes
+  std::atomic<std::uint64_t> errors{0};       ///< framing errors, read errors
+  std::atomic<std::uint64_t> connections{0};  ///< TCP connections accepted
+  std::atomic<std::int64_t> last_seen_ms{0};
+};
+
+/// A running source. Implementations own one thread; start()/stop() are called from the
+/// daemon thread. Non-copyable, non-movable.
+class Source {
+public:
+  Source() = default;
+  Source(const Source&) = delete;
+  auto operator=(const Source&) -> Source& = delete;
+  Source(Source&&) = delete;
+  auto operator=(Source&&) -> Source& = delete;
+  virtual ~Source() = default;
+
+  /// Starts reading into `out`. `resume_position` is the position stored with the last
+  /// acknowledged batch (file sources resume from it). Errors: io_error naming the path or
+  /// address.
+  virtual auto start(BatchQueue& out, const std::string& resume_position) -> core::Status = 0;
+  /// Stops and joins; batches already pushed stay in the queue.
+  virtual void stop() = 0;
+  /// True when a finite source (stdin, a file read once) has delivered everything.
+  [[nodiscard]] virtual auto finished() const -> bool { return false; }
+  /// Bound address for network sources ("127.0.0.1:5514"), else empty.
+  [[nodiscard]] virtual auto bound_address() const -> std::string { return {}; }
+
+  [[nodiscard]] auto options() const -> const SourceOptions& { return options_; }
+
+  [[nodiscard]] auto counters() const -> const SourceCounters& { return counters_; }
+
+protected:
+  explicit Source(SourceOptions options) : options_(std::move(options)) {}
+
+  /// A fresh batch stamped with this source's name, engagement and format.
+  [[nodiscard]] auto new_batch() const -> core::RawBatch;
+
+  SourceOptions options_;
+  SourceCounters counters_;
+};
+
+/// Creates the source for `options.type`. Errors: invalid_argument for an unknown type.
+auto make_source(const SourceOptions& options, const core::Clock& clock)
+    -> core::Result<std::unique_ptr<Source>>;
+
+/// Splits "host:port" ("[::1]:514" for IPv6). Errors: invalid_argument naming `key`.
+auto parse_host_port(std::string_view text, std::string_view key)
+    -> core::Result<std::pair<std::string, std::uint16_t>>;
+
+/// Prometheus text for the given sources' counters.
+auto metrics_text(const std::vector<std::unique_ptr<Source>>& sources) -> std::string;
+
+}  // namespace siem::ingest

@@ -1,0 +1,129 @@
+#include "siem/ingest/source.hpp"
+
+#include <charconv>
+
+#include "file_source.hpp"
+#include "syslog_source.hpp"
+
+namespace siem::ingest {
+
+auto SourceOptions::validate() const -> core::Status {
+  const std::string where = "sources[" + (name.empty() ? std::string{"?"} : name) + "]";
+  if (name.empty()) {
+    return core::invalid_argument(where + ".name: every source needs a name");
+  }
+  if (type == "file") {
+    if (path.empty()) {
+      return core::invalid_argument(where + ".path: a file source needs a path");
+    }
+  } else if (type == "syslog") {
+    if (listen.empty()) {
+      return core::invalid_argument(where + ".listen: a syslog source needs host:port");
+    }
+    if (auto hp = parse_host_port(listen, where + ".listen"); !hp) {
+      return hp.error();
+    }
+    if (protocol != "udp" && protocol != "tcp" && protocol != "udp+tcp") {
+      return core::invalid_argument(where + ".protocol: '" + protocol
+                                    + "' is not one of udp, tcp, udp+tcp");
+    }
+  } else if (type != "stdin") {
+    return core::invalid_argument(where + ".type: '" + type
+                                  + "' is not one of stdin, file, syslog");
+  }
+  if (max_message_bytes < 64 || max_message_bytes > (64U << 20U)) {
+    return core::invalid_argument(where + ".max_message_bytes: must be 64 B .. 64 MiB");
+  }
+  if (batch_records == 0 || batch_records > 1'000'000) {
+    return core::invalid_argument(where + ".batch_records: must be 1 .. 1000000");
+  }
+  return core::Status::ok();
+}
+
+auto Source::new_batch() const -> core::RawBatch {
+  core::RawBatch b;
+  b.source = options_.name;
+  b.engagement = options_.engagement;
+  b.format = options_.format;
+  b.records.reserve(options_.batch_records);
+  return b;
+}
+
+auto make_source(const SourceOptions& options, const core::Clock& clock)
+    -> core::Result<std::unique_ptr<Source>> {
+  SIEM_TRY(options.validate());
+  if (options.type == "file" || options.type == "stdin") {
+    return std::unique_ptr<Source>(new detail::FileSource(options, clock));
+  }
+  return std::unique_ptr<Source>(new detail::SyslogSource(options, clock));
+}
+
+auto parse_host_port(std::string_view text, std::string_view key)
+    -> core::Result<std::pair<std::string, std::uint16_t>> {
+  auto bad = [&](std::string_view why) {
+    return core::invalid_argument(std::string{key} + ": '" + std::string{text} + "' " + std::string{why});
+  };
+  std::string host;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return bad("is not [ipv6]:port");
+    }
+    host = std::string{text.substr(1, close - 1)};
+    port_text = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      return bad("is not host:port");
+    }
+    host = std::string{text.substr(0, colon)};
+    port_text = text.substr(colon + 1);
+  }
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || ptr != port_text.data() + port_text.size() || port > 65535
+      || port_text.empty()) {
+    return bad("has no valid port (0-65535)");
+  }
+  if (host.empty()) {
+    return bad("has no host");
+  }
+  return std::pair<std::string, std::uint16_t>{host, static_cast<std::uint16_t>(port)};
+}
+
+auto metrics_text(const std::vector<std::unique_ptr<Source>>& sources) -> std::string {
+  std::string out;
+  auto series = [&](std::string_view name, std::string_view help,
+                    auto get) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += help;
+    out += "\n# TYPE ";
+    out += name;
+    out += name.ends_with("_total") ? " counter\n" : " gauge\n";
+    for (const auto& s : sources) {
+      out += name;
+      out += "{source=\"" + s->options().name + "\",engagement=\"" + s->options().engagement
+             + "\",type=\"" + s->options().type + "\"} ";
+      out += std::to_string(get(s->counters()));
+      out += '\n';
+    }
+  };
+  series("siem_source_received_records_total", "Records received by a source.",
+         [](const SourceCounters& c) { return c.records.load(); });
+  series("siem_source_received_bytes_total", "Bytes received by a source.",
+         [](const SourceCounters& c) { return c.bytes.load(); });
+  series("siem_source_oversize_total", "Messages cut at max_message_bytes.",
+         [](const SourceCounters& c) { return c.oversize.load(); });
+  series("siem_source_errors_total", "Framing and read errors.",
+         [](const SourceCounters& c) { return c.errors.load(); });
+  series("siem_source_connections_total", "TCP connections accepted.",
+         [](const SourceCounters& c) { return c.connections.load(); });
+  series("siem_source_last_seen_seconds", "Unix time of the last record.",
+         [](const SourceCounters& c) { return c.last_seen_ms.load() / 1000; });
+  return out;
+}
+
+}  // namespace siem::ingest

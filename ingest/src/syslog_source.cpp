@@ -1,0 +1,296 @@
+#include "syslog_source.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace siem::ingest::detail {
+namespace {
+
+constexpr std::size_t kMaxConnections = 1024;
+
+auto peer_string(const sockaddr_storage& ss) -> std::string {
+  char host[INET6_ADDRSTRLEN] = {};
+  std::uint16_t port = 0;
+  if (ss.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+    port = ntohs(a->sin_port);
+    return std::string{host} + ":" + std::to_string(port);
+  }
+  const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+  inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+  port = ntohs(a->sin6_port);
+  return "[" + std::string{host} + "]:" + std::to_string(port);
+}
+
+auto open_socket(const std::string& host, std::uint16_t port, int type, std::uint16_t& bound_port,
+                 std::string& err) -> int {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = type;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  const std::string port_text = std::to_string(port);
+  if (const int rc = getaddrinfo(host.c_str(), port_text.c_str(), &hints, &res); rc != 0) {
+    err = gai_strerror(rc);
+    return -1;
+  }
+  const int fd = ::socket(res->ai_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    err = std::strerror(errno);
+    freeaddrinfo(res);
+    return -1;
+  }
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (type == SOCK_DGRAM) {
+    const int rcvbuf = 8 << 20;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+  }
+  if (::bind(fd, res->ai_addr, res->ai_addrlen) != 0
+      || (type == SOCK_STREAM && ::listen(fd, 128) != 0)) {
+    err = std::strerror(errno);
+    ::close(fd);
+    freeaddrinfo(res);
+    return -1;
+  }
+  freeaddrinfo(res);
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  bound_port = ss.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
+                                       : ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+  return fd;
+}
+
+}  // namespace
+
+auto SyslogSource::start(BatchQueue& out, const std::string& /*resume_position*/) -> core::Status {
+  SIEM_TRY_ASSIGN(auto hp, parse_host_port(options_.listen, "listen"));
+  auto [host, port] = hp;
+  std::string err;
+  std::uint16_t bound_port = port;
+  const std::string where = "sources[" + options_.name + "].listen: cannot listen on "
+                            + options_.listen + " (";
+  if (options_.protocol.find("tcp") != std::string::npos) {
+    tcp_fd_ = open_socket(host, port, SOCK_STREAM, bound_port, err);
+    if (tcp_fd_ < 0) {
+      return core::io_error(where + "tcp): " + err);
+    }
+  }
+  if (options_.protocol.find("udp") != std::string::npos) {
+    // With port 0 and both protocols, UDP takes the port TCP was given.
+    udp_fd_ = open_socket(host, bound_port, SOCK_DGRAM, bound_port, err);
+    if (udp_fd_ < 0) {
+      return core::io_error(where + "udp): " + err);
+    }
+  }
+  bound_ = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
+           + std::to_string(bound_port);
+  thread_ = std::jthread([this, &out](std::stop_token st) { run(out, std::move(st)); });
+  return core::Status::ok();
+}
+
+void SyslogSource::stop() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    thread_.join();
+  }
+  for (auto& c : conns_) {
+    ::close(c.fd);
+  }
+  conns_.clear();
+  for (int* fd : {&udp_fd_, &tcp_fd_}) {
+    if (*fd >= 0) {
+      ::close(*fd);
+      *fd = -1;
+    }
+  }
+}
+
+void SyslogSource::add(core::RawBatch& batch, std::string_view msg, const std::string& peer,
+                       std::string_view transport) {
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) {
+    msg.remove_suffix(1);
+  }
+  if (msg.empty()) {
+    return;
+  }
+  if (msg.size() > options_.max_message_bytes) {
+    msg = msg.substr(0, options_.max_message_bytes);
+    counters_.oversize.fetch_add(1);
+  }
+  core::RawInput rec;
+  rec.bytes.assign(msg);
+  rec.peer = peer;
+  rec.position = std::string{transport} + "://" + peer;
+  rec.received_at = clock_.now_ms();
+  counters_.records.fetch_add(1, std::memory_order_relaxed);
+  counters_.bytes.fetch_add(msg.size(), std::memory_order_relaxed);
+  counters_.last_seen_ms.store(rec.received_at, std::memory_order_relaxed);
+  batch.records.push_back(std::move(rec));
+}
+
+// Splits complete messages off the connection buffer. RFC 6587: a frame starting with a
+// digit is octet-counted ("LEN SP MSG"); anything else is LF-terminated. Senders may mix
+// the two on one connection, so the choice is made per message.
+void SyslogSource::frame(Conn& c, core::RawBatch& batch, bool closing) {
+  std::size_t pos = 0;
+  const std::string& b = c.buf;
+  while (pos < b.size()) {
+    if (c.discarding) {
+      const auto nl = b.find('\n', pos);
+      if (nl == std::string::npos) {
+        pos = b.size();
+        break;
+      }
+      c.discarding = false;
+      pos = nl + 1;
+      continue;
+    }
+    if (b[pos] >= '1' && b[pos] <= '9') {
+      std::size_t i = pos;
+      std::size_t len = 0;
+      while (i < b.size() && i - pos < 10 && b[i] >= '0' && b[i] <= '9') {
+        len = len * 10 + static_cast<std::size_t>(b[i] - '0');
+        ++i;
+      }
+      if (i < b.size() && b[i] == ' ') {
+        if (len > options_.max_message_bytes + 16) {
+          // Too large to buffer: keep what fits, skip to the end of the frame by LF.
+          counters_.oversize.fetch_add(1);
+        }
+        if (b.size() - (i + 1) >= len) {
+          add(batch, std::string_view(b).substr(i + 1, len), c.peer, "tcp");
+          pos = i + 1 + len;
+          continue;
+        }
+        if (len <= options_.max_message_bytes + 16 && !closing) {
+          break;  // wait for the rest of the frame
+        }
+      } else if (i == b.size() && !closing) {
+        break;  // the length prefix itself is incomplete
+      }
+    }
+    const auto nl = b.find('\n', pos);
+    if (nl == std::string::npos) {
+      if (closing) {
+        add(batch, std::string_view(b).substr(pos), c.peer, "tcp");
+        pos = b.size();
+      } else if (b.size() - pos > options_.max_message_bytes) {
+        add(batch, std::string_view(b).substr(pos, options_.max_message_bytes), c.peer, "tcp");
+        c.discarding = true;
+        pos = b.size();
+      }
+      break;
+    }
+    add(batch, std::string_view(b).substr(pos, nl - pos), c.peer, "tcp");
+    pos = nl + 1;
+  }
+  c.buf.erase(0, pos);
+}
+
+void SyslogSource::run(BatchQueue& out, std::stop_token stop) {
+  std::vector<pollfd> fds;
+  std::string buf(65536 + 1, '\0');
+  auto batch = new_batch();
+  while (!stop.stop_requested()) {
+    fds.clear();
+    if (udp_fd_ >= 0) {
+      fds.push_back({udp_fd_, POLLIN, 0});
+    }
+    if (tcp_fd_ >= 0) {
+      fds.push_back({tcp_fd_, POLLIN, 0});
+    }
+    const std::size_t first_conn = fds.size();
+    for (const auto& c : conns_) {
+      fds.push_back({c.fd, POLLIN, 0});
+    }
+    const int rc = ::poll(fds.data(), fds.size(), 50);
+    if (rc < 0 && errno != EINTR) {
+      counters_.errors.fetch_add(1);
+    }
+    for (std::size_t i = 0; rc > 0 && i < fds.size(); ++i) {
+      if (fds[i].revents == 0) {
+        continue;
+      }
+      const int fd = fds[i].fd;
+      if (fd == udp_fd_) {
+        // Drain what is queued, up to one batch.
+        for (std::size_t k = 0; k < options_.batch_records; ++k) {
+          sockaddr_storage ss{};
+          socklen_t len = sizeof ss;
+          const ssize_t n = ::recvfrom(udp_fd_, buf.data(), buf.size(), MSG_DONTWAIT,
+                                       reinterpret_cast<sockaddr*>(&ss), &len);
+          if (n < 0) {
+            break;
+          }
+          add(batch, std::string_view(buf.data(), static_cast<std::size_t>(n)), peer_string(ss),
+              "udp");
+        }
+      } else if (fd == tcp_fd_) {
+        sockaddr_storage ss{};
+        socklen_t len = sizeof ss;
+        const int cfd = ::accept4(tcp_fd_, reinterpret_cast<sockaddr*>(&ss), &len,
+                                  SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (cfd >= 0) {
+          if (conns_.size() >= kMaxConnections) {
+            ::close(cfd);
+            counters_.errors.fetch_add(1);
+          } else {
+            conns_.push_back({cfd, peer_string(ss), {}, false});
+            counters_.connections.fetch_add(1);
+          }
+        }
+      }
+    }
+    // Connections (indices shift as closed ones are removed, so walk by fd).
+    for (std::size_t i = first_conn; rc > 0 && i < fds.size(); ++i) {
+      if (fds[i].revents == 0) {
+        continue;
+      }
+      auto it = std::find_if(conns_.begin(), conns_.end(),
+                             [&](const Conn& c) { return c.fd == fds[i].fd; });
+      if (it == conns_.end()) {
+        continue;
+      }
+      bool closed = false;
+      for (int reads = 0; reads < 16; ++reads) {
+        const ssize_t n = ::recv(it->fd, buf.data(), buf.size(), 0);
+        if (n > 0) {
+          it->buf.append(buf.data(), static_cast<std::size_t>(n));
+          frame(*it, batch, false);
+          continue;
+        }
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+          closed = true;
+        }
+        break;
+      }
+      if (closed) {
+        frame(*it, batch, true);
+        ::close(it->fd);
+        conns_.erase(it);
+      }
+    }
+    if (!batch.records.empty()) {
+      batch.position = batch.records.back().position;
+      if (!out.push(std::move(batch))) {
+        return;
+      }
+      batch = new_batch();
+    }
+  }
+}
+
+}  // namespace siem::ingest::detail

@@ -1,0 +1,220 @@
+#define BOOST_TEST_MODULE ingest
+#include <boost/test/unit_test.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "siem/ingest/source.hpp"
+#include "temp_dir.hpp"
+
+using namespace siem;  // NOLINT(google-build-using-namespace)
+using namespace std::chrono_literals;
+
+namespace {
+
+core::ManualClock g_clock(1'700'000'000'000);
+
+/// Pops batches until `n` records arrived or 5 s passed.
+auto collect(ingest::BatchQueue& q, std::size_t n) -> std::vector<core::RawBatch> {
+  std::vector<core::RawBatch> out;
+  std::size_t got = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (got < n && std::chrono::steady_clock::now() < deadline) {
+    if (auto b = q.pop(50ms)) {
+      got += b->records.size();
+      out.push_back(std::move(*b));
+    }
+  }
+  return out;
+}
+
+auto lines_of(const std::vector<core::RawBatch>& bs) -> std::vector<std::string> {
+  std::vector<std::string> out;
+  for (const auto& b : bs) {
+    for (const auto& r : b.records) {
+      out.push_back(r.bytes);
+    }
+  }
+  return out;
+}
+
+auto file_options(const std::string& path, bool follow) -> ingest::SourceOptions {
+  ingest::SourceOptions o;
+  o.name = "f";
+  o.type = "file";
+  o.path = path;
+  o.follow = follow;
+  return o;
+}
+
+auto send_tcp(std::uint16_t port, std::string_view data) -> void {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  BOOST_REQUIRE(::send(fd, data.data(), data.size(), 0) == static_cast<ssize_t>(data.size()));
+  ::close(fd);
+}
+
+auto send_udp(std::uint16_t port, std::string_view data) -> void {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::sendto(fd, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::close(fd);
+}
+
+auto port_of(const ingest::Source& s) -> std::uint16_t {
+  const auto addr = s.bound_address();
+  return static_cast<std::uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(options_validation_names_the_key) {
+  ingest::SourceOptions o;
+  o.name = "x";
+  o.type = "syslog";
+  o.listen = "127.0.0.1:99999";
+  BOOST_TEST(std::string{o.validate().message()}.find("sources[x].listen") != std::string::npos);
+  o.type = "carrier-pigeon";
+  BOOST_TEST(std::string{o.validate().message()}.find("sources[x].type") != std::string::npos);
+  o = file_options("", true);
+  BOOST_TEST(std::string{o.validate().message()}.find("sources[f].path") != std::string::npos);
+  auto hp = ingest::parse_host_port("[::1]:514", "k");
+  BOOST_REQUIRE(hp.has_value());
+  BOOST_TEST(hp->first == "::1");
+  BOOST_TEST(hp->second == 514);
+  BOOST_TEST(!ingest::parse_host_port("nohost", "k").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(file_read_once_with_positions_and_resume) {
+  test::TempDir tmp;
+  const std::string path = tmp.path() + "/a.log";
+  std::ofstream(path) << "one\r\ntwo\n\nthree-no-newline";
+  ingest::BatchQueue q(16);
+  {
+    auto src = ingest::make_source(file_options(path, false), g_clock);
+    BOOST_REQUIRE(src.has_value());
+    BOOST_REQUIRE((*src)->start(q, "").is_ok());
+    auto got = lines_of(collect(q, 4));
+    BOOST_TEST((got == std::vector<std::string>{"one", "two", "", "three-no-newline"}));
+    for (int i = 0; i < 50 && !(*src)->finished(); ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    BOOST_TEST((*src)->finished());
+    BOOST_TEST((*src)->counters().records.load() == 4U);
+  }
+  // Resume after "two\n" (offset 9): only the rest is read again.
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  auto src = ingest::make_source(file_options(path, false), g_clock);
+  BOOST_REQUIRE((*src)->start(q, std::to_string(st.st_ino) + ":9").is_ok());
+  auto batches = collect(q, 2);
+  BOOST_TEST((lines_of(batches) == std::vector<std::string>{"", "three-no-newline"}));
+  BOOST_TEST(batches.back().durable_position);
+  BOOST_TEST(batches.back().position == std::to_string(st.st_ino) + ":26");
+  // A position for another inode (the file was replaced) starts from the beginning.
+  auto again = ingest::make_source(file_options(path, false), g_clock);
+  BOOST_REQUIRE((*again)->start(q, "1:9").is_ok());
+  BOOST_TEST(lines_of(collect(q, 4)).size() == 4U);
+}
+
+BOOST_AUTO_TEST_CASE(file_tail_follows_growth_and_rotation) {
+  test::TempDir tmp;
+  const std::string path = tmp.path() + "/t.log";
+  std::ofstream(path) << "first\n";
+  ingest::BatchQueue q(16);
+  auto src = ingest::make_source(file_options(path, true), g_clock);
+  BOOST_REQUIRE((*src)->start(q, "").is_ok());
+  BOOST_TEST((lines_of(collect(q, 1)) == std::vector<std::string>{"first"}));
+  std::ofstream(path, std::ios::app) << "second\npart";
+  BOOST_TEST((lines_of(collect(q, 1)) == std::vector<std::string>{"second"}));
+  std::ofstream(path, std::ios::app) << "ial\n";
+  BOOST_TEST((lines_of(collect(q, 1)) == std::vector<std::string>{"partial"}));
+  std::rename(path.c_str(), (path + ".1").c_str());
+  std::ofstream(path) << "after-rotation\n";
+  BOOST_TEST((lines_of(collect(q, 1)) == std::vector<std::string>{"after-rotation"}));
+  (*src)->stop();
+}
+
+BOOST_AUTO_TEST_CASE(oversize_lines_are_cut_and_counted) {
+  test::TempDir tmp;
+  const std::string path = tmp.path() + "/big.log";
+  std::ofstream(path) << std::string(300, 'x') << "\nok\n";
+  auto o = file_options(path, false);
+  o.max_message_bytes = 100;
+  ingest::BatchQueue q(16);
+  auto src = ingest::make_source(o, g_clock);
+  BOOST_REQUIRE((*src)->start(q, "").is_ok());
+  auto got = lines_of(collect(q, 2));
+  BOOST_REQUIRE(got.size() == 2U);
+  BOOST_TEST(got[0] == std::string(100, 'x'));
+  BOOST_TEST(got[1] == "ok");
+  BOOST_TEST((*src)->counters().oversize.load() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(syslog_tcp_lf_octet_counting_and_udp) {
+  ingest::SourceOptions o;
+  o.name = "sys";
+  o.type = "syslog";
+  o.listen = "127.0.0.1:0";
+  ingest::BatchQueue q(16);
+  auto src = ingest::make_source(o, g_clock);
+  BOOST_REQUIRE(src.has_value());
+  BOOST_REQUIRE((*src)->start(q, "").is_ok());
+  const auto port = port_of(**src);
+  BOOST_TEST(port != 0);
+  // LF framing, octet counting (with an embedded newline) and a final unterminated message.
+  send_tcp(port, "<13>lf one\n<13>lf two\n17 <13>octet\ncounted9 <13>third<13>unterminated");
+  auto got = lines_of(collect(q, 5));
+  BOOST_TEST((got == std::vector<std::string>{"<13>lf one", "<13>lf two", "<13>octet\ncounted",
+                                              "<13>third", "<13>unterminated"}));
+  send_udp(port, "<14>over udp\n");
+  auto udp = collect(q, 1);
+  BOOST_REQUIRE(!udp.empty());
+  BOOST_TEST(udp[0].records[0].bytes == "<14>over udp");
+  BOOST_TEST(udp[0].records[0].peer.starts_with("127.0.0.1:"));
+  BOOST_TEST(udp[0].records[0].position.starts_with("udp://"));
+  BOOST_TEST(!udp[0].durable_position);
+  BOOST_TEST((*src)->counters().connections.load() == 1U);
+  BOOST_TEST((*src)->counters().records.load() == 6U);
+  const auto m = ingest::metrics_text({});
+  BOOST_TEST(m.find("siem_source_received_records_total") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(full_queue_applies_back_pressure) {
+  test::TempDir tmp;
+  const std::string path = tmp.path() + "/bp.log";
+  {
+    std::ofstream f(path);
+    for (int i = 0; i < 10000; ++i) {
+      f << "line " << i << "\n";
+    }
+  }
+  auto o = file_options(path, false);
+  o.batch_records = 10;
+  ingest::BatchQueue q(2);
+  auto src = ingest::make_source(o, g_clock);
+  BOOST_REQUIRE((*src)->start(q, "").is_ok());
+  std::this_thread::sleep_for(200ms);
+  // The reader is blocked on the full queue: at most queue + one batch in flight.
+  BOOST_TEST(q.size() == 2U);
+  BOOST_TEST((*src)->counters().records.load() <= 40U);
+  BOOST_TEST(!(*src)->finished());
+  auto all = lines_of(collect(q, 10000));
+  BOOST_TEST(all.size() == 10000U);
+  BOOST_TEST(all.back() == "line 9999");
+}
