@@ -1,0 +1,290 @@
+#include "sshd.hpp"
+
+#include "common.hpp"
+
+namespace siem::parsers::detail {
+namespace {
+
+using re2::StringPiece;
+
+auto opts() -> RE2::Options {
+  RE2::Options o;
+  o.set_log_errors(false);
+  return o;
+}
+
+auto view(const StringPiece& p) -> std::string_view {
+  return {p.data(), p.size()};
+}
+
+// Source address: an IP goes to source.ip, anything else (a hostname when UseDNS is on)
+// only to source.address, never to source.ip.
+void set_source(core::Event& out, std::string_view addr, std::string_view port) {
+  if (!addr.empty()) {
+    out.set("source.address", addr);
+    set_ip(out, "source.ip", addr);
+  }
+  if (!port.empty()) {
+    set_port(out, "source.port", port);
+  }
+}
+
+void set_auth(core::Event& out, std::string_view action, std::string_view outcome,
+              std::string_view type) {
+  out.set("event.category", "authentication");
+  out.set("event.action", action);
+  out.set("event.outcome", outcome);
+  out.set("event.type", type);
+}
+
+void set_session(core::Event& out, std::string_view action, std::string_view type) {
+  out.set("event.category", "session");
+  out.set("event.action", action);
+  out.set("event.type", type);
+}
+
+// "key=value" out of PAM's "logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root".
+auto pam_value(std::string_view msg, std::string_view key) -> std::string_view {
+  std::size_t pos = 0;
+  while ((pos = msg.find(key, pos)) != std::string_view::npos) {
+    if (pos == 0 || msg[pos - 1] == ' ' || msg[pos - 1] == ';') {
+      const std::size_t start = pos + key.size();
+      std::size_t end = start;
+      while (end < msg.size() && msg[end] != ' ') {
+        ++end;
+      }
+      return msg.substr(start, end - start);
+    }
+    pos += key.size();
+  }
+  return {};
+}
+
+}  // namespace
+
+SshdParser::SshdParser()
+    : failed_(R"(^Failed (\S+) for (invalid user )?(.*?) from (\S+) port (\d+))", opts())
+    , accepted_(R"(^Accepted (\S+) for (.*?)(?: from (\S+) port (\d+)(?: ssh2(?:: (.*))?)?)?\s*$)",
+                opts())
+    , invalid_user_(R"(^Invalid user (.*?) from (\S+)(?: port (\d+))?)", opts())
+    , conn_closed_(
+          R"(^Connection (closed|reset) by (?:(invalid|authenticating) user (.*?) )?(\S+)(?: port (\d+))?)",
+          opts())
+    , disconnected_(
+          R"(^Disconnected from (?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+))",
+          opts())
+    , disconnecting_(
+          R"(^Disconnecting (?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+))",
+          opts())
+    , received_disconnect_(R"(^Received disconnect from (\S+)(?: port (\d+))?)", opts())
+    , timeout_(R"(Timeout before authentication for (\S+)(?: port (\d+))?)", opts())
+    , max_attempts_(
+          R"(maximum authentication attempts exceeded for (invalid user )?(.*?) from (\S+) port (\d+))",
+          opts())
+    , no_ident_(R"(^Did not receive identification string from (\S+)(?: port (\d+))?)", opts())
+    , negotiate_(R"(^Unable to negotiate with (\S+) port (\d+))", opts())
+    , subsystem_(R"(^subsystem request for (\S+) by user (\S+))", opts()) {}
+
+auto SshdParser::ok() const -> bool {
+  return failed_.ok() && accepted_.ok() && invalid_user_.ok() && conn_closed_.ok()
+         && disconnected_.ok() && disconnecting_.ok() && received_disconnect_.ok() && timeout_.ok()
+         && max_attempts_.ok() && no_ident_.ok() && negotiate_.ok() && subsystem_.ok();
+}
+
+auto SshdParser::parse(std::string_view msg, core::Event& out) const -> bool {
+  const StringPiece text(msg.data(), msg.size());
+  StringPiece a;
+  StringPiece b;
+  StringPiece c;
+  StringPiece d;
+  StringPiece e;
+  // Route by a literal first (cheap), then run one capture regex.
+  switch (msg.empty() ? '\0' : msg.front()) {
+    case 'F':
+      if (msg.starts_with("Failed ") && RE2::PartialMatch(text, failed_, &a, &b, &c, &d, &e)) {
+        set_auth(out, "ssh_login", "failure", "start");
+        out.set("openssh.auth.method", view(a));
+        out.set("user.name", view(c));
+        if (!b.empty()) {
+          out.set_bool("openssh.invalid_user", true);
+        }
+        set_source(out, view(d), view(e));
+        return true;
+      }
+      break;
+    case 'A':
+      if (msg.starts_with("Accepted ") && RE2::PartialMatch(text, accepted_, &a, &b, &c, &d, &e)) {
+        set_auth(out, "ssh_login", "success", "start");
+        out.set("openssh.auth.method", view(a));
+        out.set("user.name", view(b));
+        set_source(out, view(c), view(d));
+        if (!e.empty()) {
+          out.set("openssh.auth.signature", view(e));
+        }
+        return true;
+      }
+      break;
+    case 'I':
+      if (msg.starts_with("Invalid user ") && RE2::PartialMatch(text, invalid_user_, &a, &b, &c)) {
+        set_auth(out, "invalid_user", "failure", "info");
+        out.set("user.name", view(a));
+        set_source(out, view(b), view(c));
+        return true;
+      }
+      break;
+    case 'C':
+      if (msg.starts_with("Connection ")
+          && RE2::PartialMatch(text, conn_closed_, &a, &b, &c, &d, &e)) {
+        set_session(out, a == "closed" ? "connection_closed" : "connection_reset", "end");
+        if (!c.empty()) {
+          out.set("user.name", view(c));
+        }
+        set_source(out, view(d), view(e));
+        return true;
+      }
+      break;
+    case 'D':
+      if (msg.starts_with("Disconnected from ")) {
+        if (RE2::PartialMatch(text, disconnected_, &a, &b, &c, &d, &e)) {
+          set_session(out, "disconnected", "end");
+          if (!b.empty()) {
+            out.set("user.name", view(b));
+          } else if (!c.empty()) {
+            out.set("user.name", view(c));
+          }
+          set_source(out, view(d), view(e));
+          return true;
+        }
+      } else if (msg.starts_with("Disconnecting ")
+                 && RE2::PartialMatch(text, disconnecting_, &a, &b, &c, &d, &e)) {
+        // sshd closing the connection itself, typically "Too many authentication failures".
+        set_session(out, "disconnecting", "end");
+        if (!b.empty()) {
+          out.set("user.name", view(b));
+        } else if (!c.empty()) {
+          out.set("user.name", view(c));
+        }
+        set_source(out, view(d), view(e));
+        return true;
+      } else if (msg.starts_with("Did not receive identification string")
+                 && RE2::PartialMatch(text, no_ident_, &a, &b)) {
+        set_session(out, "no_identification", "end");
+        out.set("event.outcome", "failure");
+        set_source(out, view(a), view(b));
+        return true;
+      }
+      break;
+    case 'R':
+      if (msg.starts_with("Received disconnect from ")
+          && RE2::PartialMatch(text, received_disconnect_, &a, &b)) {
+        set_session(out, "disconnect_received", "end");
+        // Without " port N" the address is followed by ':' ("from 10.0.0.1: 11: bye").
+        std::string_view addr = view(a);
+        if (b.empty() && addr.ends_with(':')) {
+          addr.remove_suffix(1);
+        }
+        set_source(out, addr, view(b));
+        return true;
+      }
+      break;
+    case 'U':
+      if (msg.starts_with("Unable to negotiate with ")
+          && RE2::PartialMatch(text, negotiate_, &a, &b)) {
+        set_session(out, "negotiation_failed", "end");
+        out.set("event.outcome", "failure");
+        set_source(out, view(a), view(b));
+        return true;
+      }
+      break;
+    case 's':
+      if (msg.starts_with("subsystem request for ")
+          && RE2::PartialMatch(text, subsystem_, &a, &b)) {
+        set_session(out, "subsystem_request", "info");
+        out.set("openssh.subsystem", view(a));
+        out.set("user.name", view(b));
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
+  if (msg.starts_with("pam_unix(sshd:auth): authentication failure;")
+      || (msg.starts_with("PAM ")
+          && msg.find("more authentication failure") != std::string_view::npos)) {
+    set_auth(out, "pam_authentication_failure", "failure", "info");
+    if (const auto user = pam_value(msg, "user="); !user.empty()) {
+      out.set("user.name", user);
+    }
+    if (const auto rhost = pam_value(msg, "rhost="); !rhost.empty()) {
+      set_source(out, rhost, {});
+    }
+    return true;
+  }
+  if (msg.starts_with("pam_unix(sshd:session): session ")) {
+    const std::string_view rest = msg.substr(32);
+    const bool opened = rest.starts_with("opened");
+    if (opened || rest.starts_with("closed")) {
+      set_session(out, opened ? "session_opened" : "session_closed", opened ? "start" : "end");
+      constexpr std::string_view kFor = "for user ";
+      if (const auto at = rest.find(kFor); at != std::string_view::npos) {
+        std::size_t end = at + kFor.size();
+        while (end < rest.size() && rest[end] != ' ' && rest[end] != '(') {
+          ++end;
+        }
+        out.set("user.name", rest.substr(at + kFor.size(), end - at - kFor.size()));
+      }
+      return true;
+    }
+  }
+  if (msg.starts_with("reverse mapping checking getaddrinfo for ")) {
+    // "... for host.example [192.0.2.1] failed - POSSIBLE BREAK-IN ATTEMPT!"
+    const auto open = msg.find('[');
+    const auto close = msg.find(']', open == std::string_view::npos ? 0 : open);
+    if (open != std::string_view::npos && close != std::string_view::npos) {
+      out.set("event.category", "network");
+      out.set("event.action", "reverse_mapping_failed");
+      out.set("event.type", "info");
+      set_source(out, msg.substr(open + 1, close - open - 1), {});
+      return true;
+    }
+  }
+  if (msg.starts_with("message repeated ")) {
+    // rsyslog de-duplication: "message repeated 5 times: [ Failed password for ...]".
+    const auto open = msg.find(": [ ");
+    if (open != std::string_view::npos && msg.ends_with("]")) {
+      std::string_view inner = msg.substr(open + 4);
+      inner.remove_suffix(1);
+      if (!inner.starts_with("message repeated ") && parse(inner, out)) {
+        if (const auto n = parse_int(msg.substr(17, msg.find(' ', 17) - 17))) {
+          out.set_int("openssh.repeated", *n);
+        }
+        return true;
+      }
+    }
+  }
+  // OpenSSH prefixes some messages with "error: " or "fatal: ".
+  if (msg.starts_with("fatal: ") || msg.starts_with("error: ")) {
+    const std::string_view rest = msg.substr(7);
+    if (rest.starts_with("Received disconnect from ")) {
+      return parse(rest, out);
+    }
+    const StringPiece rtext(rest.data(), rest.size());
+    if (rest.starts_with("Timeout before authentication")
+        && RE2::PartialMatch(rtext, timeout_, &a, &b)) {
+      set_session(out, "authentication_timeout", "end");
+      out.set("event.outcome", "failure");
+      set_source(out, view(a), view(b));
+      return true;
+    }
+    if (rest.starts_with("maximum authentication attempts exceeded")
+        && RE2::PartialMatch(rtext, max_attempts_, &a, &b, &c, &d)) {
+      set_auth(out, "max_attempts_exceeded", "failure", "info");
+      out.set("user.name", view(b));
+      set_source(out, view(c), view(d));
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace siem::parsers::detail
