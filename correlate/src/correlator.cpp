@@ -278,7 +278,9 @@ struct Correlator::Impl {
 };
 
 auto Correlator::Impl::classify(const core::Event& ev, SshEvent& ssh) const -> bool {
-  if (ev.get_string("process.name") != std::optional<std::string_view>{"sshd"}
+  // OpenSSH 9.8+ logs authentication under "sshd-session".
+  const auto process = ev.get_string("process.name");
+  if (!process || (*process != "sshd" && *process != "sshd-session")
       || ev.get_string("event.category") != std::optional<std::string_view>{"authentication"}) {
     return false;
   }

@@ -4,7 +4,9 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
+#include <openssl/crypto.h>
 #include <rocksdb/table.h>
+#include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
 
@@ -151,6 +153,11 @@ auto open_instance(const std::string& path, const std::vector<std::string>& cfs,
 }
 
 }  // namespace
+
+auto library_versions() -> std::string {
+  return "RocksDB " + std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) + "."
+         + std::to_string(ROCKSDB_PATCH) + ", " + OpenSSL_version(OPENSSL_VERSION);
+}
 
 auto valid_name(std::string_view name) -> bool {
   if (name.empty() || name.size() > 64 || name.front() == '.') {

@@ -210,6 +210,9 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
+/// "RocksDB 7.8.3, OpenSSL 3.0.x" — versions of the libraries behind the store.
+auto library_versions() -> std::string;
+
 /// Valid engagement and source names: 1-64 of [A-Za-z0-9_.-], not starting with '.'.
 auto valid_name(std::string_view name) -> bool;
 

@@ -1,0 +1,311 @@
+#include "config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <set>
+
+namespace siem::cmd {
+namespace {
+
+using core::Status;
+
+auto err(const std::string& key, const std::string& what) -> Status {
+  return core::invalid_argument("config key '" + key + "': " + what);
+}
+
+// yaml-cpp 0.7 keeps the first of duplicate keys silently; reject them, and unknown keys.
+auto check_keys(const YAML::Node& map, const std::string& where,
+                const std::set<std::string, std::less<>>& allowed) -> Status {
+  if (!map.IsMap()) {
+    return err(where.empty() ? "(top level)" : where, "must be a mapping");
+  }
+  std::set<std::string, std::less<>> seen;
+  for (const auto& kv : map) {
+    const auto key = kv.first.as<std::string>();
+    const std::string full = where.empty() ? key : where + "." + key;
+    if (!allowed.contains(key)) {
+      return err(full, "unknown key");
+    }
+    if (!seen.insert(key).second) {
+      return err(full, "duplicate key");
+    }
+  }
+  return Status::ok();
+}
+
+auto get_string(const YAML::Node& n, const std::string& key, std::string& out) -> Status {
+  if (!n.IsScalar()) {
+    return err(key, "must be a string");
+  }
+  out = n.as<std::string>();
+  return Status::ok();
+}
+
+template <class Int>
+auto get_uint(const YAML::Node& n, const std::string& key, Int& out) -> Status {
+  if (!n.IsScalar()) {
+    return err(key, "must be a number");
+  }
+  const auto text = n.as<std::string>();
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size()) {
+    return err(key, "'" + text + "' is not a non-negative integer");
+  }
+  out = static_cast<Int>(v);
+  return Status::ok();
+}
+
+auto get_bool(const YAML::Node& n, const std::string& key, bool& out) -> Status {
+  const auto text = n.IsScalar() ? n.as<std::string>() : std::string{};
+  if (text == "true") {
+    out = true;
+  } else if (text == "false") {
+    out = false;
+  } else {
+    return err(key, "must be true or false");
+  }
+  return Status::ok();
+}
+
+auto get_duration(const YAML::Node& n, const std::string& key, std::int64_t& out) -> Status {
+  if (!n.IsScalar()) {
+    return err(key, "must be a duration such as 5s");
+  }
+  SIEM_TRY_ASSIGN(out, parse_duration_ms(n.as<std::string>(), key));
+  return Status::ok();
+}
+
+auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
+                 ingest::SourceOptions& s) -> Status {
+  const std::string where = "sources[" + std::to_string(index) + "]";
+  SIEM_TRY(check_keys(n, where,
+                      {"name", "type", "format", "engagement", "timezone", "path", "follow",
+                       "listen", "protocol", "max_message_bytes", "batch_records"}));
+  s.engagement = config.engagement;
+  for (const auto& kv : n) {
+    const auto key = kv.first.as<std::string>();
+    const std::string full = where + "." + key;
+    const auto& v = kv.second;
+    if (key == "name") {
+      SIEM_TRY(get_string(v, full, s.name));
+    } else if (key == "type") {
+      SIEM_TRY(get_string(v, full, s.type));
+    } else if (key == "format") {
+      SIEM_TRY(get_string(v, full, s.format));
+    } else if (key == "engagement") {
+      SIEM_TRY(get_string(v, full, s.engagement));
+    } else if (key == "timezone") {
+      std::string tz;
+      SIEM_TRY(get_string(v, full, tz));
+      SIEM_TRY_ASSIGN(s.tz_offset_minutes, parse_tz_offset(tz, full));
+    } else if (key == "path") {
+      SIEM_TRY(get_string(v, full, s.path));
+    } else if (key == "follow") {
+      SIEM_TRY(get_bool(v, full, s.follow));
+    } else if (key == "listen") {
+      SIEM_TRY(get_string(v, full, s.listen));
+    } else if (key == "protocol") {
+      SIEM_TRY(get_string(v, full, s.protocol));
+    } else if (key == "max_message_bytes") {
+      SIEM_TRY(get_uint(v, full, s.max_message_bytes));
+    } else if (key == "batch_records") {
+      SIEM_TRY(get_uint(v, full, s.batch_records));
+    }
+  }
+  if (!store::valid_name(s.name)) {
+    return err(where + ".name", "'" + s.name + "' must be 1-64 of A-Z a-z 0-9 _ . -");
+  }
+  if (!store::valid_name(s.engagement)) {
+    return err(where + ".engagement", "'" + s.engagement + "' must be 1-64 of A-Z a-z 0-9 _ . -");
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+auto parse_duration_ms(std::string_view text, std::string_view key) -> core::Result<std::int64_t> {
+  std::size_t i = 0;
+  std::int64_t v = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i < 15) {
+    v = v * 10 + (text[i] - '0');
+    ++i;
+  }
+  const auto unit = text.substr(i);
+  if (i == 0) {
+    return err(std::string{key}, "'" + std::string{text} + "' is not a duration (e.g. 500ms, 5s, 2m, 1h)");
+  }
+  if (unit == "ms") {
+    return v;
+  }
+  if (unit == "s") {
+    return v * 1000;
+  }
+  if (unit == "m") {
+    return v * 60'000;
+  }
+  if (unit == "h") {
+    return v * 3'600'000;
+  }
+  if (unit == "d") {
+    return v * 86'400'000;
+  }
+  return err(std::string{key}, "'" + std::string{text} + "' is not a duration (e.g. 500ms, 5s, 2m, 1h)");
+}
+
+auto parse_tz_offset(std::string_view text, std::string_view key) -> core::Result<int> {
+  if (text == "UTC" || text == "Z" || text == "utc") {
+    return 0;
+  }
+  auto bad = [&] {
+    return err(std::string{key}, "'" + std::string{text} + "' is not UTC or an offset like +08:00");
+  };
+  if (text.size() < 5 || (text[0] != '+' && text[0] != '-')) {
+    return bad();
+  }
+  std::string digits;
+  for (char c : text.substr(1)) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c != ':') {
+      return bad();
+    }
+  }
+  if (digits.size() != 4) {
+    return bad();
+  }
+  const int h = (digits[0] - '0') * 10 + (digits[1] - '0');
+  const int m = (digits[2] - '0') * 10 + (digits[3] - '0');
+  if (h > 14 || m > 59) {
+    return bad();
+  }
+  return (h * 60 + m) * (text[0] == '-' ? -1 : 1);
+}
+
+auto default_config() -> Config {
+  Config c;
+  ingest::SourceOptions syslog;
+  syslog.name = "syslog";
+  syslog.type = "syslog";
+  syslog.listen = "127.0.0.1:5514";
+  syslog.protocol = "udp+tcp";
+  c.sources.push_back(syslog);
+  return c;
+}
+
+auto Config::validate() const -> Status {
+  SIEM_TRY(store.validate());
+  SIEM_TRY(api.validate());
+  if (!store::valid_name(engagement)) {
+    return err("engagement", "'" + engagement + "' must be 1-64 of A-Z a-z 0-9 _ . -");
+  }
+  if (pipeline.queue_batches == 0) {
+    return err("pipeline.queue_batches", "must be > 0");
+  }
+  if (pipeline.sync_interval_ms <= 0) {
+    return err("pipeline.sync_interval", "must be > 0");
+  }
+  if (pipeline.sync_batches == 0) {
+    return err("pipeline.sync_batches", "must be > 0");
+  }
+  std::set<std::string, std::less<>> names;
+  for (const auto& s : sources) {
+    SIEM_TRY(s.validate());
+    if (!names.insert(s.name).second) {
+      return err("sources[" + s.name + "].name", "duplicate source name");
+    }
+  }
+  return Status::ok();
+}
+
+auto load_config(const std::string& path, Config& config) -> Status {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    return core::invalid_argument("config file " + path + ": " + e.what());
+  }
+  if (root.IsNull()) {
+    return Status::ok();
+  }
+  try {
+    SIEM_TRY(check_keys(root, "",
+                        {"data", "engagement", "store", "api", "pipeline", "rules", "sources"}));
+    // engagement first: sources inherit it.
+    if (root["engagement"]) {
+      SIEM_TRY(get_string(root["engagement"], "engagement", config.engagement));
+    }
+    for (const auto& kv : root) {
+      const auto key = kv.first.as<std::string>();
+      const auto& v = kv.second;
+      if (key == "data") {
+        SIEM_TRY(get_string(v, key, config.data));
+      } else if (key == "rules") {
+        SIEM_TRY(get_string(v, key, config.rules));
+      } else if (key == "store") {
+        SIEM_TRY(check_keys(v, "store", {"hash", "block_cache_mb"}));
+        if (v["hash"]) {
+          std::string h;
+          SIEM_TRY(get_string(v["hash"], "store.hash", h));
+          if (h == "sm3") {
+            config.store.hash = store::HashAlgorithm::sm3;
+          } else if (h == "sha256") {
+            config.store.hash = store::HashAlgorithm::sha256;
+          } else {
+            return err("store.hash", "'" + h + "' is not sm3 or sha256");
+          }
+        }
+        if (v["block_cache_mb"]) {
+          SIEM_TRY(get_uint(v["block_cache_mb"], "store.block_cache_mb", config.store.block_cache_mb));
+        }
+      } else if (key == "api") {
+        SIEM_TRY(check_keys(v, "api", {"listen", "session_ttl", "max_body_bytes", "max_connections"}));
+        if (v["listen"]) {
+          SIEM_TRY(get_string(v["listen"], "api.listen", config.api.listen));
+        }
+        if (v["session_ttl"]) {
+          SIEM_TRY(get_duration(v["session_ttl"], "api.session_ttl", config.api.session_ttl_ms));
+        }
+        if (v["max_body_bytes"]) {
+          SIEM_TRY(get_uint(v["max_body_bytes"], "api.max_body_bytes", config.api.max_body_bytes));
+        }
+        if (v["max_connections"]) {
+          SIEM_TRY(get_uint(v["max_connections"], "api.max_connections", config.api.max_connections));
+        }
+      } else if (key == "pipeline") {
+        SIEM_TRY(check_keys(v, "pipeline",
+                            {"queue_batches", "sync_interval", "sync_batches", "progress_interval"}));
+        if (v["queue_batches"]) {
+          SIEM_TRY(get_uint(v["queue_batches"], "pipeline.queue_batches", config.pipeline.queue_batches));
+        }
+        if (v["sync_interval"]) {
+          SIEM_TRY(get_duration(v["sync_interval"], "pipeline.sync_interval", config.pipeline.sync_interval_ms));
+        }
+        if (v["sync_batches"]) {
+          SIEM_TRY(get_uint(v["sync_batches"], "pipeline.sync_batches", config.pipeline.sync_batches));
+        }
+        if (v["progress_interval"]) {
+          SIEM_TRY(get_duration(v["progress_interval"], "pipeline.progress_interval",
+                                config.pipeline.progress_interval_ms));
+        }
+      } else if (key == "sources") {
+        if (!v.IsSequence()) {
+          return err("sources", "must be a list");
+        }
+        config.sources.clear();
+        config.sources_from_file = true;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          ingest::SourceOptions s;
+          SIEM_TRY(load_source(v[i], i, config, s));
+          config.sources.push_back(std::move(s));
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return core::invalid_argument("config file " + path + ": " + e.what());
+  }
+  return Status::ok();
+}
+
+}  // namespace siem::cmd

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "siem/api/server.hpp"
+#include "siem/core/status.hpp"
+#include "siem/ingest/source.hpp"
+#include "siem/store/store.hpp"
+
+namespace siem::cmd {
+
+/// Pipeline tuning (config key `pipeline`).
+struct PipelineOptions {
+  std::size_t queue_batches = 64;         ///< bounded queue length between stages, in batches
+  std::int64_t sync_interval_ms = 5;      ///< group commit: fsync at least this often
+  std::size_t sync_batches = 16;          ///< ... or after this many batches
+  std::int64_t progress_interval_ms = 5000;
+};
+
+/// The whole daemon configuration: built-in defaults < config file < command-line flags.
+struct Config {
+  std::string data = "./var/siem";
+  std::string engagement = "default";
+  store::StoreOptions store;
+  api::ApiOptions api;
+  PipelineOptions pipeline;
+  std::string rules;  ///< rule file or directory; empty = the built-in rule pack
+  std::vector<ingest::SourceOptions> sources;
+  bool sources_from_file = false;
+
+  [[nodiscard]] auto validate() const -> core::Status;
+};
+
+/// The built-in defaults (syslog on 127.0.0.1:5514 over UDP and TCP, API on 127.0.0.1:8080).
+auto default_config() -> Config;
+
+/// Reads a YAML config file over the defaults. Unknown or duplicate keys and ill-typed
+/// values are errors naming the key.
+auto load_config(const std::string& path, Config& config) -> core::Status;
+
+/// "5ms", "5s", "2m", "12h" → milliseconds. Errors name `key`.
+auto parse_duration_ms(std::string_view text, std::string_view key) -> core::Result<std::int64_t>;
+
+/// "UTC", "Z", "+08:00", "-0500" → minutes east of UTC. Errors name `key`.
+auto parse_tz_offset(std::string_view text, std::string_view key) -> core::Result<int>;
+
+}  // namespace siem::cmd

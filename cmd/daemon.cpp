@@ -1,0 +1,458 @@
+#include "daemon.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <thread>
+#include <unordered_map>
+
+#include "siem/api/accounts.hpp"
+#include "siem/api/server.hpp"
+#include "siem/core/bounded_queue.hpp"
+#include "siem/correlate/correlator.hpp"
+#include "siem/ingest/source.hpp"
+#include "siem/parsers/normalizer.hpp"
+#include "siem/store/store.hpp"
+
+namespace siem::cmd {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int /*sig*/) { g_stop = true; }
+
+/// A ledger batch that is fsynced and ready for normalization and correlation.
+struct Committed {
+  std::string engagement;
+  std::uint64_t first_seq = 0;
+  std::vector<core::RawInput> records;
+  std::vector<std::string> hashes;
+  std::string source;
+};
+
+/// Per-source parsing settings, looked up by the source name stored in the ledger.
+struct ParseSettings {
+  std::string format = "auto";
+  int tz_offset_minutes = 0;
+};
+
+/// Normalizes and correlates committed batches. Owned by the processing thread.
+class Processor {
+public:
+  Processor(store::Store& store, correlate::RuleSet rules, const core::Clock& clock,
+            std::map<std::string, ParseSettings, std::less<>> settings)
+      : store_(store), rules_(std::move(rules)), clock_(clock), settings_(std::move(settings)) {}
+
+  auto process(const Committed& c) -> core::Status {
+    events_.resize(c.records.size());
+    for (std::size_t i = 0; i < c.records.size(); ++i) {
+      const auto& rec = c.records[i];
+      const std::string& source = rec.source.empty() ? c.source : rec.source;
+      ParseSettings ps;
+      if (auto it = settings_.find(source); it != settings_.end()) {
+        ps = it->second;
+      }
+      SIEM_TRY_ASSIGN(auto* normalizer, normalizer_for(ps.format));
+      auto& ev = events_[i];
+      normalizer->normalize(rec.bytes, {rec.received_at, ps.tz_offset_minutes}, ev);
+      ev.ref = c.engagement + ":" + std::to_string(c.first_seq + i);
+      ev.raw_hash = i < c.hashes.size() ? c.hashes[i] : std::string{};
+      ev.set("siem.source", source);
+    }
+    const std::uint64_t last = c.first_seq + c.records.size() - 1;
+    SIEM_TRY(store_.put_events(c.engagement, events_, last));
+    auto& corr = correlator_for(c.engagement);
+    out_.clear();
+    corr.process_batch(c.engagement, events_, out_);
+    for (const auto& inc : out_.incidents) {
+      SIEM_TRY(store_.put_incident(inc));
+    }
+    alerts_ += out_.alerts.size();
+    events_done_ += c.records.size();
+    return core::Status::ok();
+  }
+
+  [[nodiscard]] auto alerts() const -> std::uint64_t { return alerts_.load(); }
+
+  [[nodiscard]] auto events_done() const -> std::uint64_t { return events_done_.load(); }
+
+private:
+  auto normalizer_for(const std::string& format) -> core::Result<parsers::Normalizer*> {
+    auto it = normalizers_.find(format);
+    if (it == normalizers_.end()) {
+      SIEM_TRY_ASSIGN(auto n, parsers::Normalizer::create(format));
+      it = normalizers_.emplace(format, std::move(n)).first;
+    }
+    return it->second.get();
+  }
+
+  auto correlator_for(const std::string& engagement) -> correlate::Correlator& {
+    auto it = correlators_.find(engagement);
+    if (it == correlators_.end()) {
+      it = correlators_
+               .emplace(engagement, std::make_unique<correlate::Correlator>(rules_, clock_))
+               .first;
+    }
+    return *it->second;
+  }
+
+  store::Store& store_;
+  correlate::RuleSet rules_;
+  const core::Clock& clock_;
+  std::map<std::string, ParseSettings, std::less<>> settings_;
+  std::unordered_map<std::string, std::unique_ptr<parsers::Normalizer>> normalizers_;
+  std::unordered_map<std::string, std::unique_ptr<correlate::Correlator>> correlators_;
+  std::vector<core::Event> events_;
+  correlate::CorrelationOutput out_;
+  std::atomic<std::uint64_t> alerts_{0};
+  std::atomic<std::uint64_t> events_done_{0};
+};
+
+auto find_samples_dir(const RunFlags& flags) -> std::string {
+  if (!flags.samples_dir.empty()) {
+    return flags.samples_dir;
+  }
+  std::error_code ec;
+  const auto exe = fs::read_symlink("/proc/self/exe", ec);
+  for (const auto& candidate : {exe.parent_path().parent_path() / "samples", fs::path("samples")}) {
+    if (fs::is_directory(candidate, ec)) {
+      return candidate.string();
+    }
+  }
+  return "samples";
+}
+
+auto with_commas(std::uint64_t v) -> std::string {
+  const std::string digits = std::to_string(v);
+  std::string s;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      s.push_back(',');
+    }
+    s.push_back(digits[i]);
+  }
+  return s;
+}
+
+}  // namespace
+
+auto run_daemon(Config config, const RunFlags& flags) -> int {
+  const auto& clock = core::SystemClock::instance();
+  if (flags.demo) {
+    const auto dir = find_samples_dir(flags);
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (e.is_regular_file() && e.path().extension() == ".log") {
+        files.push_back(e.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      std::fprintf(stderr, "siem: --demo: no sample logs (*.log) in %s\n", dir.c_str());
+      return 2;
+    }
+    for (const auto& f : files) {
+      ingest::SourceOptions s;
+      s.name = "demo-" + f.stem().string();
+      s.type = "file";
+      s.path = fs::absolute(f).string();
+      s.follow = false;
+      s.engagement = config.engagement;
+      config.sources.push_back(s);
+    }
+  }
+  if (auto st = config.validate(); !st) {
+    std::fprintf(stderr, "siem: %s\n", st.to_string().c_str());
+    return 2;
+  }
+  correlate::RuleSet rules = correlate::builtin_rules();
+  if (!config.rules.empty()) {
+    auto loaded = correlate::load_rules(config.rules);
+    if (!loaded) {
+      std::fprintf(stderr, "siem: rules: %s\n", loaded.error().to_string().c_str());
+      return 2;
+    }
+    rules = std::move(loaded).value();
+  }
+  config.store.data_dir = config.data;
+  auto opened = store::Store::open(config.store);
+  if (!opened) {
+    std::fprintf(stderr, "siem: cannot open the store: %s\n", opened.error().to_string().c_str());
+    return 1;
+  }
+  auto& store = **opened;
+
+  std::map<std::string, ParseSettings, std::less<>> settings;
+  for (const auto& s : config.sources) {
+    settings[s.name] = {s.format, s.tz_offset_minutes};
+  }
+  for (const auto& s : config.sources) {
+    if (auto n = parsers::Normalizer::create(s.format); !n) {
+      std::fprintf(stderr, "siem: sources[%s].format: %s\n", s.name.c_str(),
+                   n.error().to_string().c_str());
+      return 2;
+    }
+  }
+  Processor processor(store, rules, clock, settings);
+
+  // Recovery: normalize and correlate what the ledger holds beyond the processed checkpoint
+  // (a crash between the ledger commit and event storage leaves such a tail).
+  for (const auto& eng : store.engagements()) {
+    const auto from = store.processed_seq(eng) + 1;
+    const auto last = store.last_seq(eng);
+    if (from > last) {
+      continue;
+    }
+    std::fprintf(stderr, "siem: recovering engagement %s: processing ledger records %llu..%llu\n",
+                 eng.c_str(), static_cast<unsigned long long>(from),
+                 static_cast<unsigned long long>(last));
+    Committed c;
+    c.engagement = eng;
+    core::Status failed;
+    auto flush = [&] {
+      if (!c.records.empty()) {
+        if (auto st = processor.process(c); !st) {
+          failed = st;
+        }
+        c.first_seq += c.records.size();
+        c.records.clear();
+        c.hashes.clear();
+      }
+    };
+    c.first_seq = from;
+    auto st = store.scan_raw(eng, from, [&](const core::RawRecord& r) {
+      c.records.push_back({r.bytes, r.source, r.position, r.peer, r.received_at});
+      c.hashes.push_back(r.hash);
+      if (c.records.size() >= 2048) {
+        flush();
+      }
+      return failed.is_ok();
+    });
+    flush();
+    if (!st || !failed) {
+      std::fprintf(stderr, "siem: recovery failed: %s\n",
+                   (!st ? st : failed).to_string().c_str());
+      return 1;
+    }
+  }
+  if (auto st = store.sync(); !st) {
+    std::fprintf(stderr, "siem: %s\n", st.to_string().c_str());
+    return 1;
+  }
+
+  // Accounts: the first start creates the initial administrator.
+  auto admin = api::ensure_initial_admin(store, config.data, clock);
+  if (!admin) {
+    std::fprintf(stderr, "siem: cannot create the initial administrator: %s\n",
+                 admin.error().to_string().c_str());
+    return 1;
+  }
+
+  core::BoundedQueue<core::RawBatch> raw_q(config.pipeline.queue_batches);
+  core::BoundedQueue<Committed> commit_q(config.pipeline.queue_batches);
+  std::atomic<bool> writer_failed{false};
+
+  // Writer: ledger append + group commit. A batch is handed on (and so acknowledged) only
+  // after the fsync that covers it.
+  std::jthread writer([&] {
+    std::vector<Committed> pending;
+    auto first_pending = std::chrono::steady_clock::now();
+    auto commit = [&] {
+      if (pending.empty()) {
+        return true;
+      }
+      if (auto st = store.sync(); !st) {
+        std::fprintf(stderr, "siem: group commit failed: %s\n", st.to_string().c_str());
+        return false;
+      }
+      for (auto& c : pending) {
+        commit_q.push(std::move(c));
+      }
+      pending.clear();
+      return true;
+    };
+    while (true) {
+      auto b = raw_q.pop(std::chrono::milliseconds(config.pipeline.sync_interval_ms));
+      if (b) {
+        auto r = store.append(*b);
+        if (!r) {
+          std::fprintf(stderr, "siem: ledger append failed: %s\n", r.error().to_string().c_str());
+          writer_failed = true;
+          break;
+        }
+        if (r->count > 0) {
+          if (pending.empty()) {
+            first_pending = std::chrono::steady_clock::now();
+          }
+          pending.push_back({b->engagement, r->first_seq, std::move(b->records),
+                             std::move(r->hashes), b->source});
+        }
+      } else if (raw_q.closed()) {
+        break;
+      }
+      const bool due = std::chrono::steady_clock::now() - first_pending
+                       >= std::chrono::milliseconds(config.pipeline.sync_interval_ms);
+      if (!pending.empty()
+          && (pending.size() >= config.pipeline.sync_batches || due || raw_q.size() == 0)) {
+        if (!commit()) {
+          writer_failed = true;
+          break;
+        }
+      }
+    }
+    if (!writer_failed) {
+      static_cast<void>(commit());
+    }
+    commit_q.close();
+  });
+
+  std::jthread worker([&] {
+    while (true) {
+      auto c = commit_q.pop(std::chrono::milliseconds(100));
+      if (!c) {
+        if (commit_q.closed()) {
+          break;
+        }
+        continue;
+      }
+      if (auto st = processor.process(*c); !st) {
+        std::fprintf(stderr, "siem: processing failed: %s\n", st.to_string().c_str());
+      }
+    }
+  });
+
+  // Sources.
+  std::vector<std::unique_ptr<ingest::Source>> sources;
+  for (const auto& so : config.sources) {
+    auto src = ingest::make_source(so, clock);
+    if (!src) {
+      std::fprintf(stderr, "siem: %s\n", src.error().to_string().c_str());
+      raw_q.close();
+      return 2;
+    }
+    auto pos = store.source_position(so.engagement, so.name);
+    const std::string resume = pos && pos->has_value() ? **pos : std::string{};
+    if (auto st = (*src)->start(raw_q, resume); !st) {
+      std::fprintf(stderr, "siem: %s\n", st.to_string().c_str());
+      for (auto& s : sources) {
+        s->stop();
+      }
+      raw_q.close();
+      return 1;
+    }
+    sources.push_back(std::move(src).value());
+  }
+
+  api::Server server(config.api, store, clock);
+  server.set_metrics_source([&] {
+    std::string m = ingest::metrics_text(sources);
+    m += "# HELP siem_pipeline_queue_batches Batches waiting between stages.\n";
+    m += "# TYPE siem_pipeline_queue_batches gauge\n";
+    m += "siem_pipeline_queue_batches{stage=\"ledger\"} " + std::to_string(raw_q.size()) + "\n";
+    m += "siem_pipeline_queue_batches{stage=\"normalize\"} " + std::to_string(commit_q.size())
+         + "\n";
+    m += "# HELP siem_alerts_raised_total Alerts raised since start.\n";
+    m += "# TYPE siem_alerts_raised_total counter\n";
+    m += "siem_alerts_raised_total " + std::to_string(processor.alerts()) + "\n";
+    return m;
+  });
+  if (auto st = server.start(); !st) {
+    std::fprintf(stderr, "siem: api.listen: %s\n", st.to_string().c_str());
+    for (auto& s : sources) {
+      s->stop();
+    }
+    raw_q.close();
+    return 1;
+  }
+
+  // Banner: where to look and how to log in.
+  const std::string api_url = "http://127.0.0.1:" + std::to_string(server.port());
+  std::fprintf(stderr, "siem %s started\n", "0.1.0");
+  std::fprintf(stderr, "  data directory : %s\n", fs::absolute(config.data).c_str());
+  std::fprintf(stderr, "  API            : http://%s (bound port %u)\n", config.api.listen.c_str(),
+               server.port());
+  for (const auto& s : sources) {
+    const auto& o = s->options();
+    std::fprintf(stderr, "  source %-14s: %s %s (format %s, engagement %s)\n", o.name.c_str(),
+                 o.type.c_str(),
+                 o.type == "syslog" ? (s->bound_address() + " " + o.protocol).c_str()
+                                    : o.path.c_str(),
+                 o.format.c_str(), o.engagement.c_str());
+  }
+  if (admin->has_value()) {
+    std::fprintf(stderr,
+                 "\n  First start: created the administrator account 'admin' with password\n"
+                 "      %s\n"
+                 "  (also saved in %s/initial-admin-password, mode 0600). Log in with\n"
+                 "      curl -s -X POST %s/api/v1/auth/login -d "
+                 "'{\"username\":\"admin\",\"password\":\"...\"}'\n"
+                 "  then create real-name accounts (POST /api/v1/users) for your handlers.\n\n",
+                 (**admin).c_str(), config.data.c_str(), api_url.c_str());
+  } else {
+    std::fprintf(stderr,
+                 "  accounts       : log in with POST %s/api/v1/auth/login (first admin password: "
+                 "%s/initial-admin-password)\n",
+                 api_url.c_str(), config.data.c_str());
+  }
+  std::fprintf(stderr, "  incidents      : curl -H 'Authorization: Bearer TOKEN' %s/api/v1/incidents\n",
+               api_url.c_str());
+  std::fprintf(stderr, "  health, metrics: %s/healthz  %s/metrics\n", api_url.c_str(),
+               api_url.c_str());
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  auto last_progress = std::chrono::steady_clock::now();
+  std::uint64_t last_events = processor.events_done();
+  while (!g_stop && !writer_failed) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto now = std::chrono::steady_clock::now();
+    const auto elapsed = now - last_progress;
+    if (elapsed >= std::chrono::milliseconds(config.pipeline.progress_interval_ms)) {
+      const auto done = processor.events_done();
+      const double secs = std::chrono::duration<double>(elapsed).count();
+      auto st = store.stats();
+      if (st) {
+        std::fprintf(stderr,
+                     "siem: %s events/s | stored: %s raw records, %s events (%s unparsed), %s "
+                     "incidents | alerts %s | queues %zu/%zu\n",
+                     with_commas(static_cast<std::uint64_t>((done - last_events) / secs)).c_str(),
+                     with_commas(st->totals.raw_records).c_str(),
+                     with_commas(st->totals.events).c_str(),
+                     with_commas(st->totals.unparsed).c_str(),
+                     with_commas(st->totals.incidents).c_str(),
+                     with_commas(processor.alerts()).c_str(), raw_q.size(), commit_q.size());
+      }
+      last_progress = now;
+      last_events = done;
+    }
+    if (flags.once) {
+      const bool all_done = std::all_of(sources.begin(), sources.end(),
+                                        [](const auto& s) { return s->finished(); });
+      if (all_done && raw_q.size() == 0) {
+        break;
+      }
+    }
+  }
+  std::fprintf(stderr, "siem: stopping\n");
+  for (auto& s : sources) {
+    s->stop();
+  }
+  raw_q.close();
+  writer.join();
+  worker.join();
+  server.stop();
+  auto st = store.stats();
+  if (st) {
+    std::fprintf(stderr, "siem: stopped; stored %s raw records, %s events, %s incidents\n",
+                 with_commas(st->totals.raw_records).c_str(),
+                 with_commas(st->totals.events).c_str(),
+                 with_commas(st->totals.incidents).c_str());
+  }
+  return writer_failed ? 1 : 0;
+}
+
+}  // namespace siem::cmd

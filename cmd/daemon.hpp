@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "config.hpp"
+
+namespace siem::cmd {
+
+/// Flags of `siem run` beyond the config.
+struct RunFlags {
+  bool demo = false;          ///< also ingest the bundled samples once
+  std::string samples_dir;    ///< where the samples are (default: found next to the binary)
+  bool once = false;          ///< exit when every file/stdin source is finished and stored
+};
+
+/// Runs the engine until SIGINT/SIGTERM (or, with `once`, until finite sources are done).
+/// Returns the process exit code.
+auto run_daemon(Config config, const RunFlags& flags) -> int;
+
+}  // namespace siem::cmd

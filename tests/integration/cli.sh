@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The CLI contract of ARCHITECTURE.md: help for every command, normalize's one-object-per-line
+# promise for any input, replay and rules check output, config errors naming the key.
+SIEM=$1
+SRC=$2
+source "$(dirname "$0")/lib.sh"
+
+for c in run normalize replay "rules check" formats raw stats verify "user add" version; do
+  # shellcheck disable=SC2086
+  "$SIEM" $c --help >"$WORK/help" || fail "siem $c --help failed"
+  grep -q "usage: siem" "$WORK/help" || fail "siem $c --help prints no usage"
+done
+pass "--help for every command"
+
+"$SIEM" version | grep -q "simdjson kernel: " || fail "version names no simdjson kernel"
+"$SIEM" version | grep "simdjson kernel" | grep -qv fallback || fail "simdjson uses the fallback kernel"
+pass "version: $("$SIEM" version | grep kernel)"
+
+# One JSON object per input line, in order, for any bytes.
+python3 - "$WORK/mixed.in" <<'PY'
+import sys
+lines = [
+    b"<34>Oct 11 22:14:15 host1 sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2",
+    b"",
+    b"\xff\xfe garbage \x00 with NUL",
+    b'{"timestamp":"2026-11-26T09:10:01.000000+0000","event_type":"alert","src_ip":"1.2.3.4"}{"x":1}',
+    b'{"truncated": ',
+    b"\xc4\xe3\xba\xc3 GBK bytes",
+    b"x" * (1 << 20),
+    b"date=2026-11-26 time=10:00:00 devname=FGT logid=0000000013 srcip=10.1.1.1 dstip=10.1.1.2 srcport=abc",
+    b"last line without newline",
+]
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\n".join(lines))
+PY
+"$SIEM" normalize --format auto "$WORK/mixed.in" >"$WORK/mixed.out" || fail "normalize failed"
+python3 - "$WORK/mixed.in" "$WORK/mixed.out" <<'PY' || fail "normalize output"
+import json, sys
+inp = open(sys.argv[1], "rb").read().split(b"\n")
+out = open(sys.argv[2], "rb").read().decode("utf-8").split("\n")
+assert out[-1] == "", "output does not end with a newline"
+out = out[:-1]
+assert len(out) == len(inp), f"{len(out)} objects for {len(inp)} lines"
+docs = [json.loads(l) for l in out]
+assert all(isinstance(d, dict) for d in docs)
+assert docs[0]["source"]["ip"] == "10.0.0.1", docs[0]
+for i in (1, 2, 4, 8):
+    assert docs[i]["event"]["kind"] == "unparsed", (i, docs[i])
+    assert "original" in docs[i]["event"], (i, docs[i])
+assert docs[8]["event"]["original"] == "last line without newline"
+PY
+pass "normalize: one JSON object per line, in order, unparsed lines keep their text"
+printf 'a\nb\n' | "$SIEM" normalize | wc -l | grep -qx 2 || fail "normalize from stdin"
+
+"$SIEM" replay --rules builtin "$SRC/samples/sshd-auth.log" >"$WORK/replay.out" || fail "replay"
+python3 - "$WORK/replay.out" <<'PY' || fail "replay output: $(head -c 600 "$WORK/replay.out")"
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1])]
+alerts = [d for d in docs if d["type"] == "alert"]
+incs = [d for d in docs if d["type"] == "incident"]
+assert len(incs) == 1, incs
+assert alerts and all(a["rule"]["id"] for a in alerts)
+inc = incs[0]
+assert inc["category"] == "NAI" and inc["level"] == "III", inc
+assert "203.0.113.45" in inc["cause"]["actors"]
+PY
+pass "replay: alerts and one level-III incident from the sample brute force"
+
+mkdir -p "$WORK/rules"
+cat >"$WORK/rules/ok.yml" <<'YML'
+rules:
+  - id: siem.builtin.ssh_bruteforce
+    type: builtin/ssh_bruteforce
+    title: SSH brute force
+    threshold: 5
+    window: 30s
+YML
+cat >"$WORK/rules/bad.yml" <<'YML'
+rules:
+  - id: broken
+    type: builtin/ssh_bruteforce
+    tresholt: 5
+YML
+set +e
+"$SIEM" rules check "$WORK/rules" >"$WORK/rules.out"
+rc=$?
+set -e
+[ $rc = 1 ] || fail "rules check with an error exited $rc"
+tail -1 "$WORK/rules.out" | grep -Eq '^1 compiled, 0 unsupported, 1 errors$' || fail "rules check: $(cat "$WORK/rules.out")"
+grep -q tresholt "$WORK/rules.out" || fail "rules check does not name the bad key"
+pass "rules check: per-rule status and summary line"
+
+cat >"$WORK/bad.yml" <<'YML'
+data: /tmp/x
+api: {listen: "127.0.0.1:0", lissen: 1}
+YML
+set +e
+"$SIEM" run --config "$WORK/bad.yml" 2>"$WORK/err"
+rc=$?
+set -e
+[ $rc = 2 ] || fail "bad config exited $rc"
+grep -q "api.lissen" "$WORK/err" || fail "config error does not name the key: $(cat "$WORK/err")"
+printf 'data: /tmp/x\ndata: /tmp/y\n' >"$WORK/dup.yml"
+set +e
+"$SIEM" run --config "$WORK/dup.yml" 2>"$WORK/err"
+set -e
+grep -q "duplicate" "$WORK/err" || fail "duplicate key not reported: $(cat "$WORK/err")"
+pass "config errors name the key (unknown, duplicate)"

@@ -1,0 +1,29 @@
+# Shared helpers for the integration scripts. Usage: source lib.sh; needs $SIEM.
+set -euo pipefail
+
+WORK=$(mktemp -d /tmp/siem-it-XXXXXX)
+ENGINE_PID=""
+cleanup() {
+  if [ -n "$ENGINE_PID" ] && kill -0 "$ENGINE_PID" 2>/dev/null; then
+    kill -9 "$ENGINE_PID" 2>/dev/null || true
+  fi
+  if [ "${KEEP_WORK:-0}" != 1 ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; if [ -f "$WORK/engine.log" ]; then echo "--- engine log" >&2; tail -30 "$WORK/engine.log" >&2; fi; exit 1; }
+pass() { echo "ok: $*"; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_for CMD... : retry for up to ${WAIT_SECONDS:-30}s
+wait_for() {
+  local deadline=$((SECONDS + ${WAIT_SECONDS:-30}))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+# json EXPR < doc : evaluate a Python expression over the parsed JSON document `d`
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r if not isinstance(r,(dict,list)) else json.dumps(r))"; }
