@@ -6,6 +6,10 @@ BUILD_DIR ?= build
 DATA_DIR ?= ./var/siem
 JOBS ?= 2
 BUILD_TYPE ?= RelWithDebInfo
+# ccache: relative paths and no cwd in the hash, so a fresh clone in another folder (CI)
+# reuses the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 # CI builds with -Werror.
 WERROR := $(if $(filter true,$(CI)),ON,OFF)
 
