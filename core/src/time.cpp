@@ -59,15 +59,22 @@ auto days_from_civil(int year, unsigned month, unsigned day) -> std::int64_t {
 
 auto year_of(TimeMs t) -> int { return civil_from_days(floor_div(t, 86'400'000)).year; }
 
-auto format_rfc3339(TimeMs t) -> std::string {
+void append_rfc3339(std::string& out, TimeMs t) {
   const std::int64_t days = floor_div(t, 86'400'000);
   const std::int64_t ms_of_day = t - days * 86'400'000;
   const Civil c = civil_from_days(days);
   const auto secs = static_cast<int>(ms_of_day / 1000);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day,
-                secs / 3600, (secs / 60) % 60, secs % 60, static_cast<int>(ms_of_day % 1000));
-  return buf;
+  const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year,
+                              c.month, c.day, secs / 3600, (secs / 60) % 60, secs % 60,
+                              static_cast<int>(ms_of_day % 1000));
+  out.append(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+}
+
+auto format_rfc3339(TimeMs t) -> std::string {
+  std::string out;
+  append_rfc3339(out, t);
+  return out;
 }
 
 auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optional<TimeMs> {

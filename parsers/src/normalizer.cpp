@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 #include "eve.hpp"
+#include "format.hpp"
 #include "fortigate.hpp"
 #include "sshd.hpp"
 #include "syslog.hpp"
@@ -17,7 +18,7 @@ namespace {
 using detail::SyslogHeader;
 using detail::SyslogKind;
 
-enum class Mode : std::uint8_t { auto_detect, rfc3164, rfc5424, sshd, eve, fortigate };
+enum class Mode : std::uint8_t { auto_detect, rfc3164, rfc5424, sshd, eve, fortigate, registry };
 
 struct ModeName {
   std::string_view name;
@@ -57,12 +58,33 @@ struct Normalizer::Impl {
   detail::SshdParser sshd;
   detail::EveParser eve;
   detail::FortigateParser fortigate;
+  detail::FormatList text;            ///< registry formats, in detection order
+  detail::FormatParser* forced = nullptr;  ///< Mode::registry: the one format to use
   SyslogHeader header;
 
   void run(std::string_view line, const ParseContext& ctx, core::Event& out);
   auto syslog_event(const ParseContext& ctx, core::Event& out) -> bool;
   void sshd_fields(std::string_view msg, core::Event& out);
+  auto try_text(const detail::Input& in, const ParseContext& ctx, core::Event& out) -> bool;
 };
+
+// Runs the registry formats whose detect() accepts the line; the first that parses wins.
+auto Normalizer::Impl::try_text(const detail::Input& in, const ParseContext& ctx,
+                                core::Event& out) -> bool {
+  for (auto& f : text) {
+    if (!f->detect(in)) {
+      continue;
+    }
+    if (f->parse(in, ctx, out).empty()) {
+      if (!out.timestamp && header.timestamp) {
+        out.timestamp = header.timestamp;
+      }
+      return true;
+    }
+    out.clear();
+  }
+  return false;
+}
 
 // Generic syslog event from the envelope; deeper parsers add to it.
 auto Normalizer::Impl::syslog_event(const ParseContext& /*ctx*/, core::Event& out) -> bool {
@@ -139,6 +161,19 @@ void Normalizer::Impl::run(std::string_view line, const ParseContext& ctx, core:
       }
       detail::apply_syslog_origin(header, out);
       return;
+    case Mode::registry: {
+      const detail::Input in{line, header, payload, has_envelope};
+      reason = forced->parse(in, ctx, out);
+      if (!reason.empty()) {
+        out.clear();
+        detail::set_unparsed(out, line, reason);
+        return;
+      }
+      if (!out.timestamp && header.timestamp) {
+        out.timestamp = header.timestamp;
+      }
+      return;
+    }
     case Mode::auto_detect:
       break;
   }
@@ -178,6 +213,9 @@ void Normalizer::Impl::run(std::string_view line, const ParseContext& ctx, core:
       return;
     }
   }
+  if (try_text({line, header, payload, has_envelope}, ctx, out)) {
+    return;
+  }
   if (has_envelope && (has_header || !payload.empty())) {
     syslog_event(ctx, out);
     return;
@@ -199,14 +237,23 @@ Normalizer::Normalizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Normalizer::~Normalizer() = default;
 
 auto Normalizer::create(std::string_view format) -> core::Result<std::unique_ptr<Normalizer>> {
+  auto impl = std::make_unique<Impl>();
+  if (!impl->sshd.ok()) {
+    return core::internal_error("sshd patterns failed to compile");
+  }
+  impl->text = detail::make_text_formats();
   for (const auto& m : kModes) {
     if (m.name == format) {
-      auto impl = std::make_unique<Impl>();
-      if (!impl->sshd.ok()) {
-        return core::internal_error("sshd patterns failed to compile");
-      }
       impl->name = std::string{m.name};
       impl->mode = m.mode;
+      return std::unique_ptr<Normalizer>(new Normalizer(std::move(impl)));
+    }
+  }
+  for (auto& f : impl->text) {
+    if (f->info().name == format) {
+      impl->name = std::string{format};
+      impl->mode = Mode::registry;
+      impl->forced = f.get();
       return std::unique_ptr<Normalizer>(new Normalizer(std::move(impl)));
     }
   }
@@ -214,6 +261,10 @@ auto Normalizer::create(std::string_view format) -> core::Result<std::unique_ptr
   for (const auto& m : kModes) {
     known += known.empty() ? "" : ", ";
     known += m.name;
+  }
+  for (const auto& f : impl->text) {
+    known += ", ";
+    known += f->info().name;
   }
   return core::invalid_argument("unknown format '" + std::string{format} + "' (known: " + known
                                 + ")");
@@ -250,7 +301,7 @@ void Normalizer::normalize(std::string_view line, const ParseContext& ctx, core:
 }
 
 auto formats() -> std::vector<FormatInfo> {
-  return {
+  std::vector<FormatInfo> out = {
       {"syslog/rfc3164", "BSD syslog: [<PRI>]Mmm dd hh:mm:ss host tag[pid]: msg",
        "'Mmm dd hh:mm:ss' (or an RFC 3339 time) after an optional <PRI>", "stable",
        "<38>Nov 27 01:02:03 web1 sshd[42]: Accepted password for alice from 10.0.0.5 port "
@@ -271,6 +322,10 @@ auto formats() -> std::vector<FormatInfo> {
        R"(date=2026-11-27 time=01:02:03 devname="FGT60F" devid="FGT60FTK1" logid="0000000013" )"
        R"(type="traffic" subtype="forward" srcip=10.1.1.2 srcport=51234 dstip=8.8.8.8 dstport=53 proto=17 action="accept")"},
   };
+  for (const auto& f : detail::make_text_formats()) {
+    out.push_back(f->info());
+  }
+  return out;
 }
 
 auto simdjson_implementation() -> std::string {

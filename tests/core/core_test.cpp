@@ -84,6 +84,26 @@ BOOST_AUTO_TEST_CASE(event_nested_sorted_json) {
                 R"("source":{"ip":"10.0.0.1","port":22},"source-x":"y"})");
   BOOST_TEST(*ev.get_int("source.port") == 22);
   BOOST_TEST(!ev.get_string("source.port").has_value());
+  // A value that views into the event itself survives the arena growing.
+  for (int i = 0; i < 50; ++i) {
+    ev.set("copy." + std::to_string(i), *ev.get_string("source.ip"));
+  }
+  BOOST_TEST(*ev.get_string("copy.49") == "10.0.0.1");
+  BOOST_TEST(ev.size() == 55U);
+  ev.erase("copy.3");
+  BOOST_TEST(!ev.has("copy.3"));
+  BOOST_TEST(ev.size() == 54U);
+  for (int i = 0; i < 50; ++i) {
+    ev.erase("copy." + std::to_string(i));
+  }
+  std::size_t seen = 0;
+  ev.for_each([&](const FieldView& f) {
+    ++seen;
+    BOOST_TEST(!f.key.empty());
+  });
+  BOOST_TEST(seen == 5U);
+  BOOST_TEST(ev.get("flag")->boolean);
+  BOOST_TEST((ev.get("flag")->type == FieldType::boolean));
   ev.ref = "default:7";
   BOOST_TEST(ev.to_json().find(R"("siem":{"raw_ref":"default:7"})") != std::string::npos);
   ev.clear();

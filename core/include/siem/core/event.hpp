@@ -4,30 +4,36 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "siem/core/time.hpp"
 
 namespace siem::core {
 
-/// A typed field value: strings, integers (ports, counts, pids), doubles and booleans.
-using FieldValue = std::variant<std::string, std::int64_t, double, bool>;
+/// Type of a field value.
+enum class FieldType : std::uint8_t { string, integer, real, boolean };
 
-/// One field of an event under its dotted ECS name ("source.ip").
-struct Field {
-  std::string key;
-  FieldValue value;
+/// A read-only view of one field. `key` and `str` view into the Event and are valid until the
+/// Event is next modified or destroyed.
+struct FieldView {
+  std::string_view key;
+  FieldType type = FieldType::string;
+  std::string_view str;
+  std::int64_t integer = 0;
+  double real = 0;
+  bool boolean = false;
 };
 
 /// A normalized event: ECS-named fields plus the reference to the raw record it came from.
 ///
-/// Fields are kept flat under dotted names and written as nested JSON objects with sorted
-/// keys. An Event owns its strings, so it may outlive the batch it was parsed from.
-/// Thread-compatible.
+/// Fields are kept flat under dotted names ("source.ip") and written as nested JSON objects
+/// with sorted keys. Keys and string values live in one arena owned by the Event; `clear()`
+/// keeps its capacity, so a worker that reuses its Events allocates nothing per event in
+/// steady state. Views returned by getters are valid until the Event is next modified.
+/// Thread-compatible (const methods other than append_json/to_json may run concurrently).
 class Event {
 public:
-  /// Sets (or replaces) a string field.
+  /// Sets (or replaces) a string field. `value` may view into this Event.
   void set(std::string_view key, std::string_view value);
   void set(std::string_view key, const char* value) { set(key, std::string_view{value}); }
   void set(std::string_view key, const std::string& value) { set(key, std::string_view{value}); }
@@ -37,15 +43,25 @@ public:
   /// Removes a field; no-op when absent.
   void erase(std::string_view key);
 
-  /// The field's value, or nullptr.
-  [[nodiscard]] auto get(std::string_view key) const -> const FieldValue*;
+  /// The field, if present.
+  [[nodiscard]] auto get(std::string_view key) const -> std::optional<FieldView>;
   /// The value when the field holds a string.
   [[nodiscard]] auto get_string(std::string_view key) const -> std::optional<std::string_view>;
   /// The value when the field holds an integer.
   [[nodiscard]] auto get_int(std::string_view key) const -> std::optional<std::int64_t>;
-  [[nodiscard]] auto has(std::string_view key) const -> bool { return get(key) != nullptr; }
+  [[nodiscard]] auto has(std::string_view key) const -> bool { return find(key) != nullptr; }
+  /// Number of fields.
+  [[nodiscard]] auto size() const -> std::size_t;
 
-  [[nodiscard]] auto fields() const -> const std::vector<Field>& { return fields_; }
+  /// Calls fn(FieldView) for each field in insertion order.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (const auto& s : slots_) {
+      if (!s.erased) {
+        fn(view(s));
+      }
+    }
+  }
 
   /// Clears fields, time and references, keeping capacity for reuse by a worker.
   void clear();
@@ -58,14 +74,33 @@ public:
   std::string raw_hash;
 
   /// Nested JSON object with keys sorted; `@timestamp` from `timestamp`, and
-  /// `siem.raw_ref`/`siem.raw_hash` when the event is stored.
+  /// `siem.raw_ref`/`siem.raw_hash` when the event is stored. Uses scratch space inside the
+  /// Event: do not call concurrently on one Event.
   [[nodiscard]] auto to_json() const -> std::string;
   void append_json(std::string& out) const;
 
 private:
-  auto find(std::string_view key) -> FieldValue*;
+  struct Slot {
+    std::uint32_t key_off = 0;
+    std::uint32_t key_len = 0;
+    std::uint32_t val_off = 0;
+    std::uint32_t val_len = 0;
+    FieldType type = FieldType::string;
+    bool erased = false;
+    std::int64_t integer = 0;
+    double real = 0;
+  };
 
-  std::vector<Field> fields_;
+  [[nodiscard]] auto find(std::string_view key) const -> const Slot*;
+  auto slot_for(std::string_view key) -> Slot&;
+  [[nodiscard]] auto key_of(const Slot& s) const -> std::string_view {
+    return {arena_.data() + s.key_off, s.key_len};
+  }
+  [[nodiscard]] auto view(const Slot& s) const -> FieldView;
+
+  std::string arena_;
+  std::vector<Slot> slots_;
+  mutable std::vector<std::uint32_t> order_;  // scratch for append_json
 };
 
 }  // namespace siem::core

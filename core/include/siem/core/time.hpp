@@ -20,6 +20,9 @@ auto year_of(TimeMs t) -> int;
 /// RFC 3339 UTC with milliseconds: "2026-11-27T01:22:24.123Z".
 auto format_rfc3339(TimeMs t) -> std::string;
 
+/// Appends the same text to `out` (no allocation when `out` has room).
+void append_rfc3339(std::string& out, TimeMs t);
+
 /// Parses RFC 3339 / ISO 8601 date-times ("2026-11-27T01:22:24Z", "...24.123456+08:00",
 /// a space instead of 'T'). A time without zone is taken as UTC + `default_offset_minutes`.
 auto parse_rfc3339(std::string_view s, int default_offset_minutes = 0) -> std::optional<TimeMs>;
