@@ -2,64 +2,99 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "siem/core/json.hpp"
+#include "siem/core/status.hpp"
 
 namespace siem::core {
 namespace {
 
-// Orders dotted keys segment by segment ('.' sorts before every other byte), so that all
-// keys of one nested object are contiguous and objects sort by their own name.
-auto key_less(std::string_view a, std::string_view b) -> bool {
-  const std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    const int ca = a[i] == '.' ? 0 : static_cast<unsigned char>(a[i]);
-    const int cb = b[i] == '.' ? 0 : static_cast<unsigned char>(b[i]);
-    if (ca != cb) {
-      return ca < cb;
-    }
-  }
-  return a.size() < b.size();
-}
-
 constexpr std::size_t kMaxDepth = 16;
 
-/// Splits a dotted key into at most kMaxDepth segments (the last one keeps any rest).
-auto split(std::string_view key, std::array<std::string_view, kMaxDepth>& segs) -> std::size_t {
-  std::size_t n = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < key.size() && n + 1 < kMaxDepth; ++i) {
-    if (key[i] == '.') {
-      segs[n++] = key.substr(start, i - start);
-      start = i + 1;
-    }
+// Keys are short ASCII names: mix 8 bytes at a time (a per-byte FNV was a tenth of the
+// normalize time).
+auto key_hash(std::string_view key) -> std::uint32_t {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = key.size() * kMul;
+  std::size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    std::uint64_t chunk = 0;
+    std::memcpy(&chunk, key.data() + i, 8);
+    h = (h ^ chunk) * kMul;
+    h ^= h >> 29U;
   }
-  segs[n++] = key.substr(start);
-  return n;
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, key.data() + i, key.size() - i);
+  h = (h ^ tail) * kMul;
+  h ^= h >> 32U;
+  return static_cast<std::uint32_t>(h);
 }
 
 }  // namespace
 
-auto Event::find(std::string_view key) const -> const Slot* {
-  for (const auto& s : slots_) {
-    if (!s.erased && key_of(s) == key) {
+auto Event::find(std::string_view key) const -> const Slot* { return find(key, key_hash(key)); }
+
+auto Event::find(std::string_view key, std::uint32_t h) const -> const Slot* {
+  if (index_.empty()) {
+    return nullptr;
+  }
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const auto e = index_[i];
+    if ((e >> 16U) != generation_ || (e & 0xFFFFU) == 0) {
+      return nullptr;
+    }
+    const auto& s = slots_[(e & 0xFFFFU) - 1];
+    if (s.hash == h && !s.erased && key_of(s) == key) {
       return &s;
     }
   }
-  return nullptr;
+}
+
+void Event::index_insert(std::uint32_t hash, std::uint32_t slot) {
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const auto e = index_[i];
+    if ((e >> 16U) != generation_ || (e & 0xFFFFU) == 0) {
+      index_[i] = (static_cast<std::uint32_t>(generation_) << 16U) | (slot + 1);
+      return;
+    }
+  }
+}
+
+void Event::index_rebuild() {
+  std::size_t cap = index_.empty() ? 64 : index_.size();
+  while (cap < slots_.size() * 2 + 2) {
+    cap *= 2;
+  }
+  index_.assign(cap, 0);
+  generation_ = 1;
+  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
+    if (!slots_[i].erased) {
+      index_insert(slots_[i].hash, i);
+    }
+  }
 }
 
 auto Event::slot_for(std::string_view key) -> Slot& {
-  for (auto& s : slots_) {
-    if (!s.erased && key_of(s) == key) {
-      return s;
-    }
+  const auto h = key_hash(key);
+  if (const auto* found = find(key, h)) {
+    return const_cast<Slot&>(*found);  // NOLINT(cppcoreguidelines-pro-type-const-cast): this is non-const
   }
+  SIEM_ASSERT(slots_.size() < 0xFFFFU, "more than 65534 fields in one event");
   Slot s;
+  s.hash = h;
   s.key_off = static_cast<std::uint32_t>(arena_.size());
   s.key_len = static_cast<std::uint32_t>(key.size());
   arena_.append(key);
   slots_.push_back(s);
+  const auto slot = static_cast<std::uint32_t>(slots_.size() - 1);
+  if (index_.empty() || slots_.size() * 2 > index_.size()) {
+    index_rebuild();
+  } else {
+    index_insert(s.hash, slot);
+  }
   return slots_.back();
 }
 
@@ -113,10 +148,8 @@ void Event::set_bool(std::string_view key, bool value) {
 }
 
 void Event::erase(std::string_view key) {
-  for (auto& s : slots_) {
-    if (!s.erased && key_of(s) == key) {
-      s.erased = true;
-    }
+  if (const auto* s = find(key)) {
+    const_cast<Slot*>(s)->erased = true;  // NOLINT(cppcoreguidelines-pro-type-const-cast)
   }
 }
 
@@ -152,6 +185,10 @@ auto Event::size() const -> std::size_t {
 void Event::clear() {
   arena_.clear();
   slots_.clear();
+  if (++generation_ == 0) {  // wrapped: old entries could look current
+    std::fill(index_.begin(), index_.end(), 0U);
+    generation_ = 1;
+  }
   timestamp.reset();
   ref.clear();
   raw_hash.clear();
@@ -169,21 +206,6 @@ void Event::append_json(std::string& out) const {
   constexpr std::uint32_t kTs = 0;
   constexpr std::uint32_t kRef = 1;
   constexpr std::uint32_t kHash = 2;
-  order_.clear();
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (!slots_[i].erased) {
-      order_.push_back(i);
-    }
-  }
-  if (timestamp) {
-    order_.push_back(n + kTs);
-  }
-  if (!ref.empty()) {
-    order_.push_back(n + kRef);
-  }
-  if (!raw_hash.empty()) {
-    order_.push_back(n + kHash);
-  }
   auto key_at = [&](std::uint32_t i) -> std::string_view {
     if (i < n) {
       return key_of(slots_[i]);
@@ -194,20 +216,85 @@ void Event::append_json(std::string& out) const {
       default: return "siem.raw_hash";
     }
   };
-  std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return key_less(key_at(a), key_at(b));
+  // Sort keys: the key with '.' as '\0', so a plain byte comparison orders nested objects
+  // before their siblings ("source" < "source-x") and groups their members. Dot positions
+  // are recorded on the way for the walk below. Keys are long ("suricata.eve.flow.age"),
+  // so this works with memcpy/memchr rather than byte loops.
+  order_.clear();
+  dots_.clear();
+  std::size_t total = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!slots_[i].erased) {
+      total += slots_[i].key_len;
+    }
+  }
+  sort_keys_.resize(total + 64);  // room for the synthetic keys
+  std::size_t used = 0;
+  auto add = [&](std::uint32_t i) {
+    const auto k = key_at(i);
+    char* dst = sort_keys_.data() + used;
+    std::memcpy(dst, k.data(), k.size());
+    const auto first_dot = static_cast<std::uint32_t>(dots_.size());
+    for (char* d = dst; (d = static_cast<char*>(std::memchr(d, '.', k.size() - (d - dst))));) {
+      *d = '\0';
+      dots_.push_back(static_cast<std::uint32_t>(d - dst));
+      ++d;
+      if (d == dst + k.size()) {
+        break;
+      }
+    }
+    std::uint64_t be = 0;
+    std::memcpy(&be, dst, std::min<std::size_t>(8, k.size()));
+    order_.push_back({__builtin_bswap64(be), static_cast<std::uint32_t>(used),
+                      static_cast<std::uint32_t>(k.size()), i, first_dot,
+                      static_cast<std::uint32_t>(dots_.size()) - first_dot});
+    used += k.size();
+  };
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!slots_[i].erased) {
+      add(i);
+    }
+  }
+  if (timestamp) {
+    add(n + kTs);
+  }
+  if (!ref.empty()) {
+    add(n + kRef);
+  }
+  if (!raw_hash.empty()) {
+    add(n + kHash);
+  }
+  const char* sk = sort_keys_.data();
+  // Keys are unique, so an unstable sort gives the one order.
+  std::sort(order_.begin(), order_.end(), [sk](const SortItem& a, const SortItem& b) {
+    if (a.prefix != b.prefix) {
+      return a.prefix < b.prefix;
+    }
+    return std::string_view(sk + a.off, a.len) < std::string_view(sk + b.off, b.len);
   });
 
-  // Walk the sorted keys keeping the stack of open objects.
-  std::array<std::string_view, kMaxDepth> open{};
+  // Walk the sorted keys keeping the number of open objects. Keys are sorted, so the objects
+  // still open are those whose dots lie inside the common prefix with the previous key.
+  std::string_view prev;
   std::size_t depth = 0;
-  std::array<std::string_view, kMaxDepth> segs{};
   bool first_in_level = true;
   out.push_back('{');
-  for (const auto idx : order_) {
-    const std::size_t nsegs = split(key_at(idx), segs);
+  for (const auto& item : order_) {
+    const auto idx = item.index;
+    const std::string_view k = key_at(idx);
+    // Dots past kMaxDepth - 1 stay inside the leaf name.
+    const std::size_t nd = std::min<std::size_t>(item.dot_count, kMaxDepth - 1);
+    const std::uint32_t* dots = dots_.data() + item.dot_first;
+    std::size_t p = 0;
+    const std::size_t m = std::min(prev.size(), k.size());
+    while (p + 8 <= m && std::memcmp(prev.data() + p, k.data() + p, 8) == 0) {
+      p += 8;
+    }
+    while (p < m && prev[p] == k[p]) {
+      ++p;
+    }
     std::size_t common = 0;
-    while (common < depth && common + 1 < nsegs && open[common] == segs[common]) {
+    while (common < nd && common < depth && dots[common] < p) {
       ++common;
     }
     while (depth > common) {
@@ -215,19 +302,21 @@ void Event::append_json(std::string& out) const {
       --depth;
       first_in_level = false;
     }
-    for (std::size_t i = common; i + 1 < nsegs; ++i) {
+    for (; depth < nd; ++depth) {
       if (!first_in_level) {
         out.push_back(',');
       }
-      append_json_string(out, segs[i]);
+      const std::size_t start = depth == 0 ? 0 : dots[depth - 1] + 1;
+      append_json_string(out, k.substr(start, dots[depth] - start));
       out += ":{";
-      open[depth++] = segs[i];
       first_in_level = true;
     }
+    prev = k;
+    const std::string_view leaf = nd == 0 ? k : k.substr(dots[nd - 1] + 1);
     if (!first_in_level) {
       out.push_back(',');
     }
-    append_json_string(out, segs[nsegs - 1]);
+    append_json_string(out, leaf);
     out.push_back(':');
     if (idx >= n) {
       switch (idx - n) {

@@ -1,5 +1,6 @@
 #include "siem/core/json.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -61,11 +62,39 @@ auto is_valid_utf8(std::string_view s) -> bool {
   return true;
 }
 
+namespace {
+
+// Bytes that are copied verbatim: printable ASCII except '"' and '\\'.
+constexpr auto make_plain_table() {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x7F; ++c) {
+    t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  }
+  return t;
+}
+
+constexpr auto kPlain = make_plain_table();
+
+}  // namespace
+
 auto append_json_string(std::string& out, std::string_view s) -> bool {
   static constexpr char kHex[] = "0123456789abcdef";
   bool valid = true;
   out.push_back('"');
-  for (std::size_t i = 0; i < s.size();) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    // Copy the longest run of plain bytes at once: most values are plain ASCII.
+    std::size_t j = i;
+    while (j < s.size() && kPlain[static_cast<unsigned char>(s[j])]) {
+      ++j;
+    }
+    if (j > i) {
+      out.append(s.data() + i, j - i);
+      i = j;
+      if (i == s.size()) {
+        break;
+      }
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80U) {
       const auto n = utf8_seq_len(s, i);
@@ -87,14 +116,10 @@ auto append_json_string(std::string& out, std::string_view s) -> bool {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20U || c == 0x7FU) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4U]);
-          out.push_back(kHex[c & 0xFU]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4U], kHex[c & 0xFU]};
+        out.append(esc, 6);
+      }
     }
     ++i;
   }

@@ -63,12 +63,42 @@ void append_rfc3339(std::string& out, TimeMs t) {
   const std::int64_t days = floor_div(t, 86'400'000);
   const std::int64_t ms_of_day = t - days * 86'400'000;
   const Civil c = civil_from_days(days);
-  const auto secs = static_cast<int>(ms_of_day / 1000);
-  char buf[40];
-  const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year,
-                              c.month, c.day, secs / 3600, (secs / 60) % 60, secs % 60,
-                              static_cast<int>(ms_of_day % 1000));
-  out.append(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  if (c.year < 0 || c.year > 9999) {
+    char buf[48];
+    const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year,
+                                c.month, c.day, static_cast<int>(ms_of_day / 3'600'000),
+                                static_cast<int>(ms_of_day / 60'000 % 60),
+                                static_cast<int>(ms_of_day / 1000 % 60),
+                                static_cast<int>(ms_of_day % 1000));
+    out.append(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    return;
+  }
+  // Hand-rolled: this runs once per event written.
+  char buf[24];
+  auto put2 = [&](std::size_t at, unsigned v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  const auto y = static_cast<unsigned>(c.year);
+  put2(0, y / 100);
+  put2(2, y % 100);
+  buf[4] = '-';
+  put2(5, c.month);
+  buf[7] = '-';
+  put2(8, c.day);
+  buf[10] = 'T';
+  const auto secs = static_cast<unsigned>(ms_of_day / 1000);
+  put2(11, secs / 3600);
+  buf[13] = ':';
+  put2(14, secs / 60 % 60);
+  buf[16] = ':';
+  put2(17, secs % 60);
+  buf[19] = '.';
+  const auto ms = static_cast<unsigned>(ms_of_day % 1000);
+  buf[20] = static_cast<char>('0' + ms / 100);
+  put2(21, ms % 100);
+  buf[23] = 'Z';
+  out.append(buf, sizeof buf);
 }
 
 auto format_rfc3339(TimeMs t) -> std::string {

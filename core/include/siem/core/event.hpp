@@ -87,11 +87,13 @@ private:
     std::uint32_t val_len = 0;
     FieldType type = FieldType::string;
     bool erased = false;
+    std::uint32_t hash = 0;  ///< of the key: most lookups compare this only
     std::int64_t integer = 0;
     double real = 0;
   };
 
   [[nodiscard]] auto find(std::string_view key) const -> const Slot*;
+  [[nodiscard]] auto find(std::string_view key, std::uint32_t hash) const -> const Slot*;
   auto slot_for(std::string_view key) -> Slot&;
   [[nodiscard]] auto key_of(const Slot& s) const -> std::string_view {
     return {arena_.data() + s.key_off, s.key_len};
@@ -100,7 +102,25 @@ private:
 
   std::string arena_;
   std::vector<Slot> slots_;
-  mutable std::vector<std::uint32_t> order_;  // scratch for append_json
+  struct SortItem {
+    std::uint64_t prefix;  ///< first 8 bytes of the sort key, big-endian
+    std::uint32_t off;  ///< sort key in sort_keys_: the key with '.' as '\0'
+    std::uint32_t len;
+    std::uint32_t index;
+    std::uint32_t dot_first;  ///< first of this key's dot positions in dots_
+    std::uint32_t dot_count;
+  };
+
+  void index_insert(std::uint32_t hash, std::uint32_t slot);
+  void index_rebuild();
+
+  /// Open-addressing index of slots by key hash: entry = generation << 16 | (slot + 1); an
+  /// entry of another generation is empty, so clear() is O(1).
+  std::vector<std::uint32_t> index_;
+  std::uint16_t generation_ = 1;
+  mutable std::vector<SortItem> order_;  // scratch for append_json
+  mutable std::string sort_keys_;        // scratch for append_json
+  mutable std::vector<std::uint32_t> dots_;  // scratch for append_json
 };
 
 }  // namespace siem::core
