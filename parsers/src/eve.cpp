@@ -1,6 +1,7 @@
 #include "eve.hpp"
 
 #include "common.hpp"
+#include "json_shapes.hpp"
 
 #include <array>
 #include <cstring>
@@ -14,7 +15,6 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-constexpr int kMaxFlattenDepth = 8;
 constexpr std::size_t kMaxFlattenFields = 512;
 
 auto member(object o, std::string_view k) -> std::optional<element> {
@@ -76,60 +76,6 @@ void copy_time(core::Event& out, std::string_view key, object o, std::string_vie
   if (const auto t = core::parse_rfc3339(str(o, k))) {
     out.set(key, core::format_rfc3339(*t));
   }
-}
-
-// Writes scalars under dotted names; arrays (and objects nested too deep) become their
-// minified JSON text.
-void flatten(element e, std::string& key, core::Event& out, int depth, std::size_t& budget) {
-  if (budget == 0) {
-    return;
-  }
-  switch (e.type()) {
-    case element_type::OBJECT: {
-      if (depth >= kMaxFlattenDepth) {
-        out.set(key, simdjson::minify(e));
-        --budget;
-        return;
-      }
-      const std::size_t n = key.size();
-      // Keep the object in a named local: ranging over a temporary result's member dangles.
-      const object obj = e.get_object().value_unsafe();
-      for (const auto field : obj) {
-        key.push_back('.');
-        append_key_segment(key, field.key);
-        flatten(field.value, key, out, depth + 1, budget);
-        key.resize(n);
-      }
-      return;
-    }
-    case element_type::ARRAY:
-      out.set(key, simdjson::minify(e));
-      break;
-    case element_type::STRING:
-      out.set(key, e.get_string().value_unsafe());
-      break;
-    case element_type::INT64:
-      out.set_int(key, e.get_int64().value_unsafe());
-      break;
-    case element_type::UINT64: {
-      const std::uint64_t u = e.get_uint64().value_unsafe();
-      if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        out.set_int(key, static_cast<std::int64_t>(u));
-      } else {
-        out.set_double(key, static_cast<double>(u));
-      }
-      break;
-    }
-    case element_type::DOUBLE:
-      out.set_double(key, e.get_double().value_unsafe());
-      break;
-    case element_type::BOOL:
-      out.set_bool(key, e.get_bool().value_unsafe());
-      break;
-    case element_type::NULL_VALUE:
-      return;
-  }
-  --budget;
 }
 
 auto category_of(std::string_view event_type) -> std::string_view {
@@ -347,6 +293,11 @@ void map_fileinfo(object f, core::Event& out) {
 
 auto EveParser::parse(std::string_view json, const ParseContext& ctx, core::Event& out,
                       bool require_eve) -> std::string_view {
+  return parse_shape(json, ctx, out, require_eve ? JsonShape::eve : JsonShape::any);
+}
+
+auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core::Event& out,
+                            JsonShape want) -> std::string_view {
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy that is
   // reused across lines (grown, never shrunk).
   if (json.size() + simdjson::SIMDJSON_PADDING > cap_) {
@@ -381,27 +332,20 @@ auto EveParser::parse(std::string_view json, const ParseContext& ctx, core::Even
   if (doc.get_object().get(root) != simdjson::SUCCESS) {
     return "JSON value is not an object";
   }
-  const std::string_view event_type = str(root, "event_type");
-  if (event_type.empty()) {
-    if (require_eve) {
+  if (want == JsonShape::any || want == JsonShape::eve) {
+    const std::string_view event_type = str(root, "event_type");
+    if (!event_type.empty()) {
+      map_eve(root, event_type, ctx, out);
+      return {};
+    }
+    if (want == JsonShape::eve) {
       return "JSON object has no event_type (not Suricata EVE)";
     }
-    // Generic JSON: keep every field under json.<key>, take a well-known time field.
-    out.set("event.kind", "event");
-    out.set("event.dataset", "json");
-    for (const std::string_view k : {"@timestamp", "timestamp", "time"}) {
-      if (const auto t = core::parse_rfc3339(str(root, k), ctx.tz_offset_minutes)) {
-        out.timestamp = t;
-        break;
-      }
-    }
-    key_.assign("json");
-    std::size_t budget = kMaxFlattenFields;
-    flatten(doc, key_, out, 0, budget);
-    return {};
+    // Other JSON shapes (Windows, Zeek, CloudTrail, Okta, Zscaler), else generic JSON with
+    // its fields under json.<key>.
+    want = JsonShapes::detect(root);
   }
-  map_eve(root, event_type, ctx, out);
-  return {};
+  return shapes_.map(root, want, json.size(), ctx, out);
 }
 
 void EveParser::map_eve(object root, std::string_view event_type, const ParseContext& ctx,
@@ -427,7 +371,7 @@ void EveParser::map_eve(object root, std::string_view event_type, const ParseCon
     }
     key_.assign("suricata.eve.");
     append_key_segment(key_, field.key);
-    flatten(field.value, key_, out, 1, budget);
+    flatten_json(field.value, key_, out, 1, budget);
   }
   const auto text = [&](RootKey k) -> std::string_view {
     std::string_view v;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "json_formats.hpp"
+#include "json_shapes.hpp"
 #include "siem/core/event.hpp"
 #include "siem/parsers/normalizer.hpp"
 
@@ -12,7 +14,9 @@
 
 namespace siem::parsers::detail {
 
-/// Suricata EVE (and generic JSON object) parser on simdjson's DOM API.
+/// The JSON path: Suricata EVE, the other JSON shapes (Windows EVTX-dump/Winlogbeat/NXLog,
+/// Zeek, CloudTrail, Okta, Zscaler NSS; see JsonShapes) and generic JSON objects, on
+/// simdjson's DOM API.
 ///
 /// The DOM API dispatches to the best SIMD kernel at run time (inside libsimdjson.so), unlike
 /// On-Demand, which would compile to the scalar fallback with default flags. The parser and
@@ -27,6 +31,11 @@ public:
   auto parse(std::string_view json, const ParseContext& ctx, core::Event& out, bool require_eve)
       -> std::string_view;
 
+  /// Parses `json` as the shape `want`: `any` detects it (EVE by "event_type", then the other
+  /// shapes, else generic JSON); `eve` requires "event_type". Same contract as parse().
+  auto parse_shape(std::string_view json, const ParseContext& ctx, core::Event& out,
+                   JsonShape want) -> std::string_view;
+
 private:
   void map_eve(simdjson::dom::object root, std::string_view event_type, const ParseContext& ctx,
                core::Event& out);
@@ -36,6 +45,7 @@ private:
   std::size_t cap_ = 0;
   std::string key_;  // scratch for composed field names
   std::string tmp_;  // scratch for lower-casing
+  JsonShapes shapes_;
 };
 
 }  // namespace siem::parsers::detail

@@ -412,7 +412,9 @@ void apply_syslog_origin(const SyslogHeader& h, core::Event& out) {
     out.set_int("log.syslog.facility.code", h.pri / 8);
     out.set_int("log.syslog.severity.code", h.pri % 8);
   }
-  if (!h.hostname.empty()) {
+  // A payload that names its own host (a forwarded Windows event's Computer) wins over the
+  // forwarder in the envelope.
+  if (!h.hostname.empty() && !out.has("host.hostname")) {
     out.set("host.hostname", h.hostname);
   }
 }

@@ -1,0 +1,604 @@
+#include "common.hpp"
+#include "net_common.hpp"
+
+#include <re2/re2.h>
+
+#include <array>
+#include <utility>
+#include <vector>
+
+namespace siem::parsers::detail {
+namespace {
+
+using re2::StringPiece;
+
+auto opts() -> RE2::Options {
+  RE2::Options o;
+  o.set_log_errors(false);
+  return o;
+}
+
+auto sv(const StringPiece& p) -> std::string_view {
+  return {p.data(), p.size()};
+}
+
+// Junos daemons whose event tags (FACILITY_EVENT) this parser claims.
+constexpr std::array<std::string_view, 26> kTagPrefixes = {
+    "RT_FLOW_", "RT_IDP_",  "IDP_",    "RT_UTM_",    "RT_SCREEN_", "RT_IPSEC_", "RT_NAT_",
+    "RT_SECINTEL_", "RT_AAMW_", "APPTRACK_", "UI_", "L2ALD_", "CHASSISD_", "SNMPD_", "SNMP_",
+    "LACPD_",  "KMD_",     "RPD_",    "DCD_",       "COSD_",      "JSRPD_",    "AUTHD_",
+    "SSHD_",   "LICENSE_", "ALARMD_", "ESWD_"};
+
+auto is_tag(std::string_view t) -> bool {
+  if (t.size() < 4 || t.size() > 64) {
+    return false;
+  }
+  for (const char c : t) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+      return false;
+    }
+  }
+  for (const auto p : kTagPrefixes) {
+    if (t.starts_with(p)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// "TAG: rest" or "TAG [sd] rest" or "TAG" at the start of `s`.
+auto split_tag(std::string_view s, std::string_view& tag, std::string_view& rest) -> bool {
+  std::size_t i = 0;
+  while (i < s.size() && s[i] != ':' && s[i] != ' ') {
+    ++i;
+  }
+  if (!is_tag(s.substr(0, i))) {
+    return false;
+  }
+  tag = s.substr(0, i);
+  if (i < s.size() && s[i] == ':') {
+    ++i;
+  }
+  rest = ltrim(s.substr(i));
+  return true;
+}
+
+// "proc[pid]: " or "proc: " at the start of a header-less payload.
+auto split_proc(std::string_view s, std::string_view& proc, std::string_view& pid)
+    -> std::size_t {
+  std::size_t i = 0;
+  while (i < s.size() && i < 64 && s[i] != '[' && s[i] != ':' && s[i] != ' ') {
+    ++i;
+  }
+  if (i == 0 || i >= s.size() || s[i] == ' ' || i >= 64) {
+    return std::string_view::npos;
+  }
+  proc = s.substr(0, i);
+  if (s[i] == '[') {
+    const auto close = s.find(']', i);
+    if (close == std::string_view::npos || close > i + 16) {
+      return std::string_view::npos;
+    }
+    pid = s.substr(i + 1, close - i - 1);
+    i = close + 1;
+  }
+  if (i + 1 >= s.size() || s[i] != ':' || s[i + 1] != ' ') {
+    return std::string_view::npos;
+  }
+  return i + 2;
+}
+
+/// Juniper Junos syslog: SRX RT_FLOW session logs (SESSION_CREATE / CLOSE / DENY) and RT_IDP
+/// attack logs, in the plain text form and the structured-data form
+/// (`[junos@2636.1.1.1.2.x key="value" ...]`), plus other Junos daemon events
+/// (`proc[pid]: TAG: text`, UI_*, L2ALD_*, ...) as generic events with the tag as action.
+/// Owned by one worker.
+class JunosParser final : public FormatParser {
+public:
+  JunosParser()
+      : created_(R"(^session created (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\S+)/(\d+)->(\S+)/(\d+) (.*)$)",
+                 opts())
+      , closed_(R"(^session closed ([^:]*): (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\S+)/(\d+)->(\S+)/(\d+) (.*)$)",
+                opts())
+      , denied_(R"(^session denied (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\d+)\((\d+)\) (\S+) (\S+) (\S+))",
+                opts())
+      , idp_(R"(at (\d+), (\S+) Attack log <(\S+)/(\d+)->(\S+)/(\d+)> for (\S+) protocol and service (\S+) application (\S+) by rule (\S+) of rulebase (\S+) in policy (.*?)\. attack: id=(\d+), repeat=(\d+), action=([^,]*), threat-severity=([^,]*), name=(.*?), NAT)",
+             opts()) {
+    info_.name = "juniper/srx";
+    info_.description =
+        "Juniper Junos syslog: SRX RT_FLOW sessions, RT_IDP attacks (plain and structured), "
+        "other daemon events";
+    info_.detection = "a Junos event tag (RT_FLOW_, RT_IDP_, IDP_, UI_, L2ALD_, ...) as the "
+                      "RFC 5424 MSGID or at the start of the message (after 'proc[pid]: ')";
+    info_.status = "experimental";
+    info_.example =
+        "<14>Nov 26 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
+        "10.0.0.5/53000->8.8.8.8/53 0x0 junos-dns-udp 203.0.113.9/40000->8.8.8.8/53 0x0 N/A "
+        "N/A N/A N/A 17 allow-dns trust untrust 4242 N/A(N/A) ge-0/0/1.0 UNKNOWN UNKNOWN "
+        "UNKNOWN N/A No";
+    sd_.reserve(48);
+  }
+
+  [[nodiscard]] auto info() const -> const FormatInfo& override { return info_; }
+
+  [[nodiscard]] auto detect(const Input& in) const -> bool override {
+    Parts parts;
+    return locate(in, parts);
+  }
+
+  auto parse(const Input& in, const ParseContext& ctx, core::Event& out)
+      -> std::string_view override {
+    if (!created_.ok() || !closed_.ok() || !denied_.ok() || !idp_.ok()) {
+      return "Junos patterns failed to compile";
+    }
+    Parts p;
+    if (!locate(in, p)) {
+      return "no Junos event tag";
+    }
+    sd_.clear();
+    parse_sd(p.sd);
+    if (in.header.kind != SyslogKind::none || in.header.pri >= 0) {
+      apply_syslog_origin(in.header, out);
+    }
+    out.set("event.module", "juniper");
+    out.set("observer.vendor", "Juniper Networks");
+    out.set("event.kind", "event");
+    out.set("event.code", p.tag);
+    out.set("event.action", p.tag);
+    if (!p.proc.empty()) {
+      out.set("process.name", p.proc);
+    }
+    if (const auto pid = parse_int(p.pid); pid && *pid >= 0) {
+      out.set_int("process.pid", *pid);
+    }
+    if (!p.text.empty()) {
+      out.set("message", p.text);
+    }
+    if (p.tag.starts_with("RT_FLOW_SESSION_")) {
+      out.set("event.dataset", "juniper.srx");
+      out.set("observer.product", "SRX");
+      out.set("observer.type", "firewall");
+      out.set("event.category", "network");
+      flow(p, out);
+    } else if (p.tag == "IDP_ATTACK_LOG_EVENT" || p.tag == "RT_IDP_ATTACK_LOG_EVENT") {
+      out.set("event.dataset", "juniper.srx");
+      out.set("observer.product", "SRX");
+      out.set("observer.type", "ids");
+      out.set("event.kind", "alert");
+      out.set("event.category", "intrusion_detection");
+      idp(p, ctx, out);
+    } else {
+      out.set("event.dataset", "juniper.junos");
+      out.set("observer.product", "Junos OS");
+      generic(p, out);
+    }
+    // Structured-data parameters not mapped above stay under juniper.srx.<param>.
+    for (const auto& [k, v] : sd_) {
+      if (!v.empty() && !mapped_sd(k)) {
+        set_vendor(out, key_, "juniper.srx.", k, v);
+      }
+    }
+    return {};
+  }
+
+private:
+  struct Parts {
+    std::string_view proc;
+    std::string_view pid;
+    std::string_view tag;
+    std::string_view sd;    // "[junos@... k="v" ...]" or empty
+    std::string_view text;  // the free text after the tag (and SD)
+  };
+
+  static auto locate(const Input& in, Parts& p) -> bool {
+    const SyslogHeader& h = in.header;
+    if (h.kind == SyslogKind::rfc5424 && is_tag(h.msgid)) {
+      p.proc = h.app_name;
+      p.pid = h.procid;
+      p.tag = h.msgid;
+      p.sd = h.structured_data;
+      p.text = in.payload;
+      return true;
+    }
+    std::string_view s = in.payload;
+    if (h.kind != SyslogKind::none && !h.app_name.empty()) {
+      p.proc = h.app_name;
+      p.pid = h.procid;
+    } else if (const auto off = split_proc(s, p.proc, p.pid); off != std::string_view::npos) {
+      s = s.substr(off);
+    }
+    std::string_view rest;
+    if (!split_tag(s, p.tag, rest)) {
+      // "RT_FLOW: RT_FLOW_SESSION_CREATE: ..." without a header: the first tag is the process.
+      return false;
+    }
+    if (!rest.empty() && rest.front() == '[' && rest.starts_with("[junos@")) {
+      const auto close = sd_end(rest);
+      p.sd = rest.substr(0, close);
+      rest = ltrim(rest.substr(close));
+    } else if (p.proc.empty()) {
+      std::string_view tag2;
+      std::string_view rest2;
+      if (split_tag(rest, tag2, rest2)) {
+        p.proc = p.tag;
+        p.tag = tag2;
+        rest = rest2;
+      }
+    }
+    p.text = rest;
+    return true;
+  }
+
+  // End of one SD element "[id k="v" ...]" (escapes \" \\ \]), or the whole string.
+  static auto sd_end(std::string_view s) -> std::size_t {
+    bool quoted = false;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      const char c = s[i];
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ']' && !quoted) {
+        return i + 1;
+      }
+    }
+    return s.size();
+  }
+
+  void parse_sd(std::string_view sd) {
+    if (sd.size() < 2 || sd.front() != '[') {
+      return;
+    }
+    std::size_t pos = sd.find(' ');
+    const std::size_t n = sd.size();
+    while (pos != std::string_view::npos && pos < n) {
+      while (pos < n && sd[pos] == ' ') {
+        ++pos;
+      }
+      const std::size_t ks = pos;
+      while (pos < n && sd[pos] != '=' && sd[pos] != ' ' && sd[pos] != ']') {
+        ++pos;
+      }
+      if (pos + 1 >= n || sd[pos] != '=' || sd[pos + 1] != '"') {
+        return;
+      }
+      const std::string_view key = sd.substr(ks, pos - ks);
+      const std::size_t vs = pos + 2;
+      std::size_t j = vs;
+      while (j < n && sd[j] != '"') {
+        j += sd[j] == '\\' ? 2 : 1;
+      }
+      if (j >= n) {
+        return;  // truncated
+      }
+      sd_.emplace_back(key, sd.substr(vs, j - vs));
+      pos = j + 1;
+    }
+  }
+
+  [[nodiscard]] auto sdv(std::string_view key) const -> std::string_view {
+    for (const auto& [k, v] : sd_) {
+      if (k == key) {
+        return v == "N/A" ? std::string_view{} : v;
+      }
+    }
+    return {};
+  }
+
+  static auto mapped_sd(std::string_view k) -> bool {
+    static constexpr std::array<std::string_view, 30> kMapped = {
+        "source-address", "source-port", "destination-address", "destination-port",
+        "nat-source-address", "nat-source-port", "nat-destination-address",
+        "nat-destination-port", "protocol-id", "protocol-name", "policy-name",
+        "source-zone-name", "destination-zone-name", "username", "packet-incoming-interface",
+        "application", "application-name", "reason", "packets-from-client", "bytes-from-client",
+        "packets-from-server", "bytes-from-server", "service-name", "rule-name", "action",
+        "attack-name", "threat-severity", "epoch-time", "elapsed-time", "message"};
+    for (const auto m : kMapped) {
+      if (k == m) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void flow_common(core::Event& out, std::string_view src, std::string_view sport,
+                   std::string_view dst, std::string_view dport) {
+    set_ip(out, "source.ip", src);
+    set_port(out, "source.port", sport);
+    set_ip(out, "destination.ip", dst);
+    set_port(out, "destination.port", dport);
+  }
+
+  void nat(core::Event& out, std::string_view src, std::string_view sport, std::string_view dst,
+           std::string_view dport) {
+    // Junos repeats the original tuple when nothing was translated, and IDP writes zeros.
+    if (src == "0.0.0.0" || src == "::") {
+      src = {};
+      sport = {};
+    }
+    if (dst == "0.0.0.0" || dst == "::") {
+      dst = {};
+      dport = {};
+    }
+    if (!src.empty() && src != out.get_string("source.ip").value_or("")) {
+      set_ip(out, "source.nat.ip", src);
+    }
+    if (!sport.empty() && out.has("source.port")
+        && parse_port(sport) != out.get_int("source.port")) {
+      set_port(out, "source.nat.port", sport);
+    }
+    if (!dst.empty() && dst != out.get_string("destination.ip").value_or("")) {
+      set_ip(out, "destination.nat.ip", dst);
+    }
+    if (!dport.empty() && out.has("destination.port")
+        && parse_port(dport) != out.get_int("destination.port")) {
+      set_port(out, "destination.nat.port", dport);
+    }
+  }
+
+  void user(core::Event& out, std::string_view u) {
+    // "name(roles)" in the plain form.
+    u = u.substr(0, u.find('('));
+    if (!u.empty() && u != "N/A" && u != "UNKNOWN") {
+      out.set("user.name", u);
+    }
+  }
+
+  void flow(const Parts& p, core::Event& out) {
+    const std::string_view tag = p.tag;
+    const bool create = tag == "RT_FLOW_SESSION_CREATE";
+    const bool close = tag == "RT_FLOW_SESSION_CLOSE";
+    const bool deny = tag == "RT_FLOW_SESSION_DENY";
+    out.set("event.type", create ? "start" : close ? "end" : deny ? "denied" : "info");
+    if (create || close) {
+      out.set("event.outcome", "success");
+    } else if (deny) {
+      out.set("event.outcome", "failure");
+    }
+    if (!sd_.empty()) {
+      flow_common(out, sdv("source-address"), sdv("source-port"), sdv("destination-address"),
+                  sdv("destination-port"));
+      nat(out, sdv("nat-source-address"), sdv("nat-source-port"), sdv("nat-destination-address"),
+          sdv("nat-destination-port"));
+      set_transport(out, sdv("protocol-id"), tmp_);
+      put(out, "rule.name", sdv("policy-name"));
+      put(out, "observer.ingress.zone", sdv("source-zone-name"));
+      put(out, "observer.egress.zone", sdv("destination-zone-name"));
+      put(out, "observer.ingress.interface.name", sdv("packet-incoming-interface"));
+      user(out, sdv("username"));
+      put(out, "juniper.srx.service_name", sdv("service-name"));
+      if (const auto app = sdv("application"); !app.empty() && app != "UNKNOWN") {
+        out.set("network.application", to_lower(app, tmp_));
+      }
+      put(out, "event.reason", sdv("reason"));
+      set_count(out, "source.packets", sdv("packets-from-client"));
+      set_count(out, "source.bytes", sdv("bytes-from-client"));
+      set_count(out, "destination.packets", sdv("packets-from-server"));
+      set_count(out, "destination.bytes", sdv("bytes-from-server"));
+      elapsed(out, sdv("elapsed-time"));
+      return;
+    }
+    const StringPiece text(p.text.data(), p.text.size());
+    std::array<StringPiece, 11> g{};
+    if (create && RE2::FullMatch(text, created_, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5], &g[6],
+                                 &g[7], &g[8], &g[9])) {
+      flow_common(out, sv(g[0]), sv(g[1]), sv(g[2]), sv(g[3]));
+      put(out, "juniper.srx.service_name", sv(g[4]));
+      nat(out, sv(g[5]), sv(g[6]), sv(g[7]), sv(g[8]));
+      tail(out, sv(g[9]), false);
+    } else if (close && RE2::FullMatch(text, closed_, &g[10], &g[0], &g[1], &g[2], &g[3], &g[4],
+                                       &g[5], &g[6], &g[7], &g[8], &g[9])) {
+      put(out, "event.reason", sv(g[10]));
+      flow_common(out, sv(g[0]), sv(g[1]), sv(g[2]), sv(g[3]));
+      put(out, "juniper.srx.service_name", sv(g[4]));
+      nat(out, sv(g[5]), sv(g[6]), sv(g[7]), sv(g[8]));
+      tail(out, sv(g[9]), true);
+    } else if (deny && RE2::PartialMatch(text, denied_, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5],
+                                         &g[6], &g[7], &g[8], &g[9])) {
+      flow_common(out, sv(g[0]), sv(g[1]), sv(g[2]), sv(g[3]));
+      put(out, "juniper.srx.service_name", sv(g[4]));
+      set_transport(out, sv(g[5]), tmp_);
+      put(out, "rule.name", sv(g[7]));
+      put(out, "observer.ingress.zone", sv(g[8]));
+      put(out, "observer.egress.zone", sv(g[9]));
+    }
+  }
+
+  // After the NAT tuple: NAT rule fields (2 or 4 tokens depending on the release), then
+  // protocol-id policy from-zone to-zone session-id, then per-event fields.
+  void tail(core::Event& out, std::string_view rest, bool close) {
+    std::array<std::string_view, 32> tok{};
+    std::size_t n = 0;
+    std::size_t pos = 0;
+    while (n < tok.size() && pos < rest.size()) {
+      while (pos < rest.size() && rest[pos] == ' ') {
+        ++pos;
+      }
+      const std::size_t s = pos;
+      while (pos < rest.size() && rest[pos] != ' ') {
+        ++pos;
+      }
+      if (pos > s) {
+        tok[n++] = rest.substr(s, pos - s);
+      }
+    }
+    for (std::size_t i = 0; i <= 6 && i + 4 < n; ++i) {
+      const auto proto = parse_int(tok[i]);
+      const auto session = parse_int(tok[i + 4]);
+      if (!proto || *proto < 0 || *proto > 255 || !session) {
+        continue;
+      }
+      set_transport(out, tok[i], tmp_);
+      put(out, "rule.name", tok[i + 1]);
+      put(out, "observer.ingress.zone", tok[i + 2]);
+      put(out, "observer.egress.zone", tok[i + 3]);
+      std::size_t j = i + 5;
+      if (close && j + 2 < n) {
+        pkts_bytes(out, tok[j], "source.packets", "source.bytes");
+        pkts_bytes(out, tok[j + 1], "destination.packets", "destination.bytes");
+        elapsed(out, tok[j + 2]);
+        j += 3;
+        if (j + 2 < n) {
+          app(out, tok[j]);
+          user(out, tok[j + 2]);
+          if (j + 3 < n) {
+            put(out, "observer.ingress.interface.name", tok[j + 3]);
+          }
+        }
+      } else if (!close && j + 2 < n) {
+        user(out, tok[j]);
+        put(out, "observer.ingress.interface.name", tok[j + 1]);
+        app(out, tok[j + 2]);
+      }
+      return;
+    }
+  }
+
+  void app(core::Event& out, std::string_view a) {
+    if (!a.empty() && a != "UNKNOWN" && a != "N/A") {
+      out.set("network.application", to_lower(a, tmp_));
+    }
+  }
+
+  static void pkts_bytes(core::Event& out, std::string_view t, std::string_view pkey,
+                         std::string_view bkey) {
+    const auto open = t.find('(');
+    if (open == std::string_view::npos || t.back() != ')') {
+      return;
+    }
+    set_count(out, pkey, t.substr(0, open));
+    set_count(out, bkey, t.substr(open + 1, t.size() - open - 2));
+  }
+
+  static void elapsed(core::Event& out, std::string_view s) {
+    if (const auto d = parse_int(s); d && *d >= 0 && *d < 1'000'000'000) {
+      out.set_int("event.duration", *d * 1'000'000'000);
+    }
+  }
+
+  static void put(core::Event& out, std::string_view key, std::string_view v) {
+    if (!v.empty() && v != "N/A") {
+      out.set(key, v);
+    }
+  }
+
+  void idp(const Parts& p, const ParseContext& ctx, core::Event& out) {
+    out.set("event.type", "info");
+    if (!sd_.empty()) {
+      if (const auto t = parse_net_time(sdv("epoch-time"), ctx)) {
+        out.timestamp = t;
+      }
+      flow_common(out, sdv("source-address"), sdv("source-port"), sdv("destination-address"),
+                  sdv("destination-port"));
+      nat(out, sdv("nat-source-address"), sdv("nat-source-port"), sdv("nat-destination-address"),
+          sdv("nat-destination-port"));
+      set_transport(out, sdv("protocol-name"), tmp_);
+      put(out, "juniper.srx.service_name", sdv("service-name"));
+      app(out, sdv("application-name"));
+      put(out, "juniper.srx.rule", sdv("rule-name"));
+      put(out, "rule.name", sdv("attack-name"));
+      attack_action(out, sdv("action"));
+      put(out, "log.level", sdv("threat-severity"));
+      put(out, "observer.ingress.zone", sdv("source-zone-name"));
+      put(out, "observer.egress.zone", sdv("destination-zone-name"));
+      user(out, sdv("username"));
+      put(out, "message", sdv("message"));
+      return;
+    }
+    const StringPiece text(p.text.data(), p.text.size());
+    std::array<StringPiece, 17> g{};
+    if (!RE2::PartialMatch(text, idp_, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5], &g[6], &g[7],
+                           &g[8], &g[9], &g[10], &g[11], &g[12], &g[13], &g[14], &g[15],
+                           &g[16])) {
+      return;
+    }
+    if (const auto t = parse_net_time(sv(g[0]), ctx)) {
+      out.timestamp = t;
+    }
+    flow_common(out, sv(g[2]), sv(g[3]), sv(g[4]), sv(g[5]));
+    set_transport(out, sv(g[6]), tmp_);
+    put(out, "juniper.srx.service_name", sv(g[7]));
+    app(out, sv(g[8]));
+    put(out, "juniper.srx.rule", sv(g[9]));
+    put(out, "juniper.srx.rulebase", sv(g[10]));
+    put(out, "juniper.srx.policy", sv(g[11]));
+    put(out, "rule.id", sv(g[12]));
+    attack_action(out, sv(g[14]));
+    put(out, "log.level", sv(g[15]));
+    put(out, "rule.name", sv(g[16]));
+  }
+
+  static void attack_action(core::Event& out, std::string_view a) {
+    if (a.empty()) {
+      return;
+    }
+    out.set("event.action", a);
+    // IDP "NONE"/"RECOMMENDED" let the traffic pass; DROP/CLOSE... stop the attack.
+    if (const auto o = outcome_of_action(a); !o.empty()) {
+      out.set("event.outcome", o);
+    } else if (a.starts_with("CLOSE") || a == "DROP_PACKET" || a == "DROP_CONNECTION") {
+      out.set("event.outcome", "failure");
+    }
+  }
+
+  void generic(const Parts& p, core::Event& out) {
+    const std::string_view t = p.tag;
+    out.set("event.type", "info");
+    // Users named in UI_* / SSHD_* texts: "User 'jdoe' ...", "... for user 'root' from host
+    // '192.0.2.7'", or the SD's username parameter.
+    std::string_view u = sdv("username");
+    std::string_view text = p.text;
+    if (u.empty()) {
+      for (const std::string_view marker : {std::string_view{"User '"}, std::string_view{"user '"}}) {
+        if (const auto at = text.find(marker); at != std::string_view::npos) {
+          const auto s = at + marker.size();
+          const auto e = text.find('\'', s);
+          if (e != std::string_view::npos) {
+            u = text.substr(s, e - s);
+          }
+          break;
+        }
+      }
+    }
+    if (!u.empty()) {
+      out.set("user.name", u);
+    }
+    if (const auto at = text.find("from host '"); at != std::string_view::npos) {
+      const auto s = at + 11;
+      const auto e = text.find('\'', s);
+      if (e != std::string_view::npos) {
+        set_ip(out, "source.ip", text.substr(s, e - s));
+      }
+    }
+    if (t.starts_with("UI_") || t.starts_with("SSHD_") || t.starts_with("AUTHD_")) {
+      if (t.ends_with("_FAILED") || t.ends_with("_FAILURE")) {
+        out.set("event.category", "authentication");
+        out.set("event.outcome", "failure");
+      } else if (t == "UI_LOGIN_EVENT" || t == "UI_AUTH_EVENT") {
+        out.set("event.category", "authentication");
+        out.set("event.outcome", "success");
+      } else if (t == "UI_CMDLINE_READ_LINE" || t == "UI_COMMIT" || t == "UI_COMMIT_COMPLETED") {
+        out.set("event.category", "process");
+        out.set("event.outcome", "success");
+      }
+    }
+  }
+
+  FormatInfo info_;
+  RE2 created_;
+  RE2 closed_;
+  RE2 denied_;
+  RE2 idp_;
+  std::vector<std::pair<std::string_view, std::string_view>> sd_;
+  std::string key_;
+  std::string tmp_;
+};
+
+}  // namespace
+
+auto make_junos_parser() -> std::unique_ptr<FormatParser> {
+  return std::make_unique<JunosParser>();
+}
+
+}  // namespace siem::parsers::detail

@@ -1,0 +1,241 @@
+#define BOOST_TEST_MODULE network
+#include "siem/core/event.hpp"
+#include "siem/core/time.hpp"
+#include "siem/parsers/normalizer.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using siem::core::Event;
+using siem::core::TimeMs;
+using siem::parsers::Normalizer;
+using siem::parsers::ParseContext;
+
+constexpr TimeMs kDay = 86'400'000;
+
+auto at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) -> TimeMs {
+  return siem::core::days_from_civil(y, mo, d) * kDay + (h * 3600 + mi * 60 + s) * 1000;
+}
+
+const ParseContext kCtx{at(2026, 11, 27), 0};
+
+struct Fixture {
+  explicit Fixture(std::string_view format = "auto") {
+    auto n = Normalizer::create(format);
+    BOOST_REQUIRE(n.has_value());
+    norm = std::move(n).value();
+  }
+
+  auto parse(std::string_view line, const ParseContext& ctx = kCtx) -> const Event& {
+    norm->normalize(line, ctx, ev);
+    return ev;
+  }
+
+  [[nodiscard]] auto str(std::string_view key) const -> std::string {
+    return std::string{ev.get_string(key).value_or("<absent>")};
+  }
+
+  [[nodiscard]] auto num(std::string_view key) const -> std::int64_t {
+    return ev.get_int(key).value_or(-1);
+  }
+
+  std::unique_ptr<Normalizer> norm;
+  Event ev;
+};
+
+constexpr std::string_view kCef =
+    R"(<134>Nov 26 10:00:00 fw1 CEF:0|Fortinet|Fortigate|v6.0.3|00013|traffic:forward close|3|src=10.1.1.10 shost=laptop-7 spt=51234 dst=93.184.216.34 dpt=443 proto=6 act=accept sourceTranslatedAddress=203.0.113.5 sourceTranslatedPort=61000 cs2Label=Rule Name cs2=web\=out msg=a \| b rt=Nov 26 2026 10:00:00)";
+constexpr std::string_view kPanos =
+    "1,2026/11/26 10:00:00,012345678901,TRAFFIC,end,2049,2026/11/26 10:00:00,10.0.0.5,8.8.8.8,"
+    "203.0.113.9,8.8.8.8,allow-dns,corp\\alice,,dns,vsys1,trust,untrust,ethernet1/2,ethernet1/1,"
+    "fwd,2026/11/26 10:00:00,4242,1,53535,53,40000,53,0x400019,udp,allow,180,80,100,2,"
+    "2026/11/26 09:59:59,1,any,0,77,0x0,US,US,0,1,1,aged-out";
+constexpr std::string_view kCheckpoint =
+    R"(<134>1 2026-11-26T10:00:00Z gw1 CheckPoint 26203 - [action:"Drop"; ifdir:"inbound"; origin:"192.0.2.1"; src:"198.51.100.23"; dst:"192.0.2.80"; s_port:"61000"; service:"3389"; proto:"6"; rule_name:"Cleanup"; product:"VPN-1 & FireWall-1"])";
+constexpr std::string_view kJunos =
+    "<14>Nov 26 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
+    "10.0.0.5/53000->8.8.8.8/53 0x0 junos-dns-udp 203.0.113.9/40000->8.8.8.8/53 0x0 N/A N/A N/A "
+    "N/A 17 allow-dns trust untrust 4242 N/A(N/A) ge-0/0/1.0 UNKNOWN UNKNOWN UNKNOWN N/A No";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cef)
+
+BOOST_FIXTURE_TEST_CASE(maps_header_and_extension, Fixture) {
+  parse(kCef);
+  BOOST_TEST(str("observer.vendor") == "Fortinet");
+  BOOST_TEST(str("observer.product") == "Fortigate");
+  BOOST_TEST(str("rule.id") == "00013");
+  BOOST_TEST(str("rule.name") == "web=out");  // a cs label naming the rule wins over Name
+  BOOST_TEST(num("event.severity") == 3);
+  BOOST_TEST(str("source.ip") == "10.1.1.10");
+  BOOST_TEST(num("source.port") == 51234);
+  BOOST_TEST(num("destination.port") == 443);
+  BOOST_TEST(str("network.transport") == "tcp");
+  BOOST_TEST(str("source.nat.ip") == "203.0.113.5");
+  BOOST_TEST(num("source.nat.port") == 61000);
+  BOOST_TEST(str("message") == "a | b");
+  BOOST_TEST(str("event.outcome") == "success");
+  BOOST_TEST(str("host.hostname") == "fw1");
+  BOOST_REQUIRE(ev.timestamp.has_value());
+  BOOST_TEST(*ev.timestamp == at(2026, 11, 26, 10, 0, 0));
+}
+
+BOOST_FIXTURE_TEST_CASE(epoch_ms_rt_and_escaped_header_pipe, Fixture) {
+  parse(R"(CEF:0|Ven\|dor|P|1|sig|n|5|rt=1795687200123 spt=abc src=nope)");
+  BOOST_TEST(str("observer.vendor") == "Ven|dor");
+  BOOST_REQUIRE(ev.timestamp.has_value());
+  BOOST_TEST(*ev.timestamp == at(2026, 11, 26, 10, 0, 0) + 123);
+  BOOST_TEST(!ev.has("source.port"));
+  BOOST_TEST(!ev.has("source.ip"));
+  BOOST_TEST(str("cef.cef.spt") == "abc");
+}
+
+BOOST_FIXTURE_TEST_CASE(truncated_header_is_not_cef, Fixture) {
+  parse("CEF:0|Vendor|Product|1.0|100");
+  BOOST_TEST(str("event.kind") == "unparsed");
+}
+
+BOOST_AUTO_TEST_CASE(forced_format_rejects_other_lines) {
+  Fixture f("cef/cef");
+  f.parse("hello world");
+  BOOST_TEST(f.str("event.kind") == "unparsed");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(panos)
+
+BOOST_FIXTURE_TEST_CASE(traffic_positions, Fixture) {
+  parse(kPanos);
+  BOOST_TEST(str("observer.vendor") == "Palo Alto Networks");
+  BOOST_TEST(str("source.ip") == "10.0.0.5");
+  BOOST_TEST(str("destination.ip") == "8.8.8.8");
+  BOOST_TEST(str("source.nat.ip") == "203.0.113.9");
+  BOOST_TEST(num("source.nat.port") == 40000);
+  BOOST_TEST(num("source.port") == 53535);
+  BOOST_TEST(num("destination.port") == 53);
+  BOOST_TEST(str("rule.name") == "allow-dns");
+  BOOST_TEST(str("user.name") == "corp\\alice");
+  BOOST_TEST(str("network.transport") == "udp");
+  BOOST_TEST(num("source.bytes") == 80);
+  BOOST_TEST(num("destination.bytes") == 100);
+  BOOST_TEST(str("event.outcome") == "success");
+  BOOST_TEST(str("event.reason") == "aged-out");
+}
+
+BOOST_FIXTURE_TEST_CASE(threat_signature_is_the_rule, Fixture) {
+  std::string line{kPanos.substr(0, kPanos.find(",allow,180"))};
+  const auto type = line.find("TRAFFIC,end");
+  line.replace(type, 11, "THREAT,vulnerability");
+  line += R"(,reset-both,"x.php",Struts RCE(33278),code-execution,critical,client-to-server)";
+  parse(line);
+  BOOST_TEST(str("event.kind") == "alert");
+  BOOST_TEST(str("rule.id") == "33278");
+  BOOST_TEST(str("rule.name") == "Struts RCE");
+  BOOST_TEST(str("paloalto.panos.rule") == "allow-dns");
+  BOOST_TEST(str("event.outcome") == "failure");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(checkpoint)
+
+BOOST_FIXTURE_TEST_CASE(log_exporter_pairs, Fixture) {
+  parse(kCheckpoint);
+  BOOST_TEST(str("observer.vendor") == "Check Point");
+  BOOST_TEST(str("source.ip") == "198.51.100.23");
+  BOOST_TEST(num("source.port") == 61000);
+  BOOST_TEST(num("destination.port") == 3389);
+  BOOST_TEST(str("network.transport") == "tcp");
+  BOOST_TEST(str("rule.name") == "Cleanup");
+  BOOST_TEST(str("observer.ip") == "192.0.2.1");
+  BOOST_TEST(str("event.outcome") == "failure");
+  BOOST_REQUIRE(ev.timestamp.has_value());
+  BOOST_TEST(*ev.timestamp == at(2026, 11, 26, 10, 0, 0));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(junos)
+
+BOOST_FIXTURE_TEST_CASE(rt_flow_plain, Fixture) {
+  parse(kJunos);
+  BOOST_TEST(str("observer.vendor") == "Juniper Networks");
+  BOOST_TEST(str("event.action") == "RT_FLOW_SESSION_CREATE");
+  BOOST_TEST(str("source.ip") == "10.0.0.5");
+  BOOST_TEST(num("destination.port") == 53);
+  BOOST_TEST(str("source.nat.ip") == "203.0.113.9");
+  BOOST_TEST(!ev.has("destination.nat.ip"));  // unchanged by NAT
+  BOOST_TEST(str("network.transport") == "udp");
+  BOOST_TEST(str("rule.name") == "allow-dns");
+  BOOST_TEST(str("observer.ingress.zone") == "trust");
+}
+
+BOOST_FIXTURE_TEST_CASE(generic_daemon_event, Fixture) {
+  parse("mgd[22688]: UI_CMDLINE_READ_LINE: User 'jdoe' command 'show version'");
+  BOOST_TEST(str("user.name") == "jdoe");
+  BOOST_TEST(str("process.name") == "mgd");
+  BOOST_TEST(num("process.pid") == 22688);
+  BOOST_TEST(str("event.outcome") == "success");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(robustness)
+
+// Lines of other formats must not be claimed by the network family.
+BOOST_FIXTURE_TEST_CASE(does_not_steal_other_formats, Fixture) {
+  constexpr std::array<std::string_view, 5> kOthers = {
+      R"(date=2026-11-26 time=10:00:00 devname="fg1" devid="FG100" logid="0000000013" type="traffic" srcip=10.0.0.1)",
+      "<38>Nov 26 10:00:00 host sshd[42]: Failed password for root from 198.51.100.7 port 4242 ssh2",
+      "<134>Nov 26 10:00:00 host kernel: [12345.678] IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8",
+      R"(10.0.0.1 - - [26/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 12 "-" "curl/8")",
+      "<166>Nov 26 2026 10:00:00: %ASA-6-302013: Built outbound TCP connection 1 for a:1.2.3.4/1 (1.2.3.4/1) to b:5.6.7.8/2 (5.6.7.8/2)"};
+  for (const auto line : kOthers) {
+    parse(line);
+    const auto module = str("event.module");
+    BOOST_TEST(module != "cef", line);
+    BOOST_TEST(module != "paloalto", line);
+    BOOST_TEST(module != "checkpoint", line);
+    BOOST_TEST(module != "juniper", line);
+  }
+}
+
+// Every byte prefix of each sample parses without crashing (ASan/UBSan catch reads past end).
+BOOST_FIXTURE_TEST_CASE(every_prefix_parses, Fixture) {
+  for (const auto sample : {kCef, kPanos, kCheckpoint, kJunos}) {
+    for (std::size_t n = 0; n <= sample.size(); ++n) {
+      parse(sample.substr(0, n));
+      BOOST_TEST(ev.timestamp.has_value());
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(huge_and_binary_lines, Fixture) {
+  std::string big{kCef};
+  big.append(" msg=");
+  big.append(1 << 20, 'A');
+  parse(big);
+  BOOST_TEST(str("observer.vendor") == "Fortinet");
+  std::string bin{kCheckpoint};
+  bin[bin.size() / 2] = '\0';
+  bin[bin.size() / 3] = '\xff';
+  parse(bin);
+  BOOST_TEST(ev.timestamp.has_value());
+  std::string pipes = "CEF:0|";
+  pipes.append(1 << 20, '|');
+  parse(pipes);
+  BOOST_TEST(ev.timestamp.has_value());
+  std::string commas{kPanos};
+  commas.append(1 << 20, ',');
+  parse(commas);
+  BOOST_TEST(str("source.ip") == "10.0.0.5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
