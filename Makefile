@@ -18,7 +18,9 @@ DEB_PACKAGES := build-essential cmake ccache pkg-config git \
   libboost-dev libboost-system-dev libboost-test-dev libssl-dev libsodium-dev \
   bsdutils curl python3 procps
 
-.PHONY: all deps build run test test-asan clean help
+.PHONY: all deps build run test test-asan fuzz clean help
+FUZZ_SECONDS ?= 30
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 
 all: build
 
@@ -28,6 +30,7 @@ help:
 	@echo "make run       deps + build + start the engine on embedded defaults with the sample logs"
 	@echo "make test      deps + build + the whole test suite (ctest)"
 	@echo "make test-asan the unit and golden tests under ASan+UBSan (build-asan/)"
+	@echo "make fuzz      build the libFuzzer targets (clang-14) and run each FUZZ_SECONDS (30)"
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -65,5 +68,17 @@ test-asan: deps
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS) -L 'unit|golden'
 
+fuzz: deps
+	@missing=$$(for p in $(FUZZ_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else echo "fuzz: run as root: apt-get install -y $$missing"; exit 1; fi; \
+	fi
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIEM_FUZZ=ON
+	cmake --build build-fuzz -j$(JOBS)
+	bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-fuzz

@@ -81,7 +81,7 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
                  ingest::SourceOptions& s) -> Status {
   const std::string where = "sources[" + std::to_string(index) + "]";
   SIEM_TRY(check_keys(n, where,
-                      {"name", "type", "format", "engagement", "timezone", "path", "follow",
+                      {"name", "type", "format", "engagement", "timezone", "encoding", "path", "follow",
                        "listen", "protocol", "max_message_bytes", "batch_records"}));
   s.engagement = config.engagement;
   for (const auto& kv : n) {
@@ -100,6 +100,8 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
       std::string tz;
       SIEM_TRY(get_string(v, full, tz));
       SIEM_TRY_ASSIGN(s.tz_offset_minutes, parse_tz_offset(tz, full));
+    } else if (key == "encoding") {
+      SIEM_TRY(get_string(v, full, s.encoding));
     } else if (key == "path") {
       SIEM_TRY(get_string(v, full, s.path));
     } else if (key == "follow") {

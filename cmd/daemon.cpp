@@ -13,6 +13,7 @@
 #include "siem/correlate/correlator.hpp"
 #include "siem/ingest/source.hpp"
 #include "siem/parsers/normalizer.hpp"
+#include "siem/parsers/transcoder.hpp"
 #include "siem/store/store.hpp"
 
 namespace siem::cmd {
@@ -37,6 +38,7 @@ struct Committed {
 struct ParseSettings {
   std::string format = "auto";
   int tz_offset_minutes = 0;
+  std::string encoding = "utf-8";
 };
 
 /// Normalizes and correlates committed batches. Owned by the processing thread.
@@ -57,7 +59,21 @@ public:
       }
       SIEM_TRY_ASSIGN(auto* normalizer, normalizer_for(ps.format));
       auto& ev = events_[i];
-      normalizer->normalize(rec.bytes, {rec.received_at, ps.tz_offset_minutes}, ev);
+      std::string_view text = rec.bytes;
+      std::size_t replaced = 0;
+      if (ps.encoding != "utf-8") {
+        // The ledger keeps the original bytes; the parsers see UTF-8.
+        SIEM_TRY_ASSIGN(auto* transcoder, transcoder_for(ps.encoding));
+        replaced = transcoder->to_utf8(rec.bytes, utf8_);
+        text = utf8_;
+      }
+      normalizer->normalize(text, {rec.received_at, ps.tz_offset_minutes}, ev);
+      if (ps.encoding != "utf-8") {
+        ev.set("siem.source_encoding", ps.encoding);
+        if (replaced > 0) {
+          ev.set_int("siem.encoding_errors", static_cast<std::int64_t>(replaced));
+        }
+      }
       ev.ref = c.engagement + ":" + std::to_string(c.first_seq + i);
       ev.raw_hash = i < c.hashes.size() ? c.hashes[i] : std::string{};
       ev.set("siem.source", source);
@@ -89,6 +105,15 @@ private:
     return it->second.get();
   }
 
+  auto transcoder_for(const std::string& encoding) -> core::Result<parsers::Transcoder*> {
+    auto it = transcoders_.find(encoding);
+    if (it == transcoders_.end()) {
+      SIEM_TRY_ASSIGN(auto t, parsers::Transcoder::create(encoding));
+      it = transcoders_.emplace(encoding, std::move(t)).first;
+    }
+    return it->second.get();
+  }
+
   auto correlator_for(const std::string& engagement) -> correlate::Correlator& {
     auto it = correlators_.find(engagement);
     if (it == correlators_.end()) {
@@ -105,6 +130,8 @@ private:
   std::map<std::string, ParseSettings, std::less<>> settings_;
   std::unordered_map<std::string, std::unique_ptr<parsers::Normalizer>> normalizers_;
   std::unordered_map<std::string, std::unique_ptr<correlate::Correlator>> correlators_;
+  std::unordered_map<std::string, std::unique_ptr<parsers::Transcoder>> transcoders_;
+  std::string utf8_;
   std::vector<core::Event> events_;
   correlate::CorrelationOutput out_;
   std::atomic<std::uint64_t> alerts_{0};
@@ -188,7 +215,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
 
   std::map<std::string, ParseSettings, std::less<>> settings;
   for (const auto& s : config.sources) {
-    settings[s.name] = {s.format, s.tz_offset_minutes};
+    settings[s.name] = {s.format, s.tz_offset_minutes, s.encoding};
   }
   for (const auto& s : config.sources) {
     if (auto n = parsers::Normalizer::create(s.format); !n) {

@@ -16,6 +16,7 @@
 #include "siem/core/time.hpp"
 #include "siem/correlate/correlator.hpp"
 #include "siem/parsers/normalizer.hpp"
+#include "siem/parsers/transcoder.hpp"
 #include "siem/store/store.hpp"
 
 namespace siem::cmd {
@@ -199,14 +200,16 @@ with the HTTP API. Built-in defaults < config file < these flags.
 // --- normalize ------------------------------------------------------------------------------
 
 auto cmd_normalize(const std::vector<std::string>& argv) -> int {
-  Args a(argv, {"--format", "--timezone"}, {});
+  Args a(argv, {"--format", "--timezone", "--encoding"}, {});
   if (a.has("--help")) {
-    print(R"(usage: siem normalize [--format NAME|auto] [--timezone TZ] [FILE...]
+    print(R"(usage: siem normalize [--format NAME|auto] [--timezone TZ] [--encoding ENC] [FILE...]
 
 Prints exactly one JSON object (ECS fields as nested objects) per input line, in order.
 Lines no parser understands become event.kind "unparsed" events keeping the original text.
 No FILE, or '-', reads standard input. --timezone (UTC, +08:00, ...) applies to timestamps
-without a zone (default UTC). 'siem formats' lists the format names.
+without a zone (default UTC). --encoding (utf-8, gbk, gb18030; default utf-8) is the input's
+character set: other sets are converted to UTF-8 before parsing, invalid bytes become U+FFFD.
+'siem formats' lists the format names.
 )");
     return 0;
   }
@@ -225,11 +228,20 @@ without a zone (default UTC). 'siem formats' lists the format names.
     }
     tz = *r;
   }
+  auto transcoder = parsers::Transcoder::create(a.get_or("--encoding", "utf-8"));
+  if (!transcoder) {
+    return usage_error("normalize", std::string{transcoder.error().message()});
+  }
   const auto& clock = core::SystemClock::instance();
   core::Event ev;
   std::string out;
+  std::string utf8;
   out.reserve(1U << 20U);
   const int rc = for_each_input_line(a.positionals(), [&](std::string_view line) {
+    if (!(*transcoder)->is_identity()) {
+      (*transcoder)->to_utf8(line, utf8);
+      line = utf8;
+    }
     (*n)->normalize(line, {clock.now_ms(), tz}, ev);
     ev.append_json(out);
     out.push_back('\n');

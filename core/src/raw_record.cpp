@@ -4,6 +4,38 @@
 
 namespace siem::core {
 
+namespace {
+
+auto base64(std::string_view in) -> std::string {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    const auto v = (static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16U)
+                   | (static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8U)
+                   | static_cast<unsigned char>(in[i + 2]);
+    out.push_back(kAlphabet[(v >> 18U) & 63U]);
+    out.push_back(kAlphabet[(v >> 12U) & 63U]);
+    out.push_back(kAlphabet[(v >> 6U) & 63U]);
+    out.push_back(kAlphabet[v & 63U]);
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16U;
+    if (i + 1 < in.size()) {
+      v |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8U;
+    }
+    out.push_back(kAlphabet[(v >> 18U) & 63U]);
+    out.push_back(kAlphabet[(v >> 12U) & 63U]);
+    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6U) & 63U] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+}  // namespace
+
 auto RawRecord::to_json() const -> std::string {
   JsonWriter w;
   w.begin_object();
@@ -18,6 +50,10 @@ auto RawRecord::to_json() const -> std::string {
   w.field("received_at", format_rfc3339(received_at));
   w.field("hash", hash);
   w.field("raw", bytes);
+  if (!is_valid_utf8(bytes)) {
+    // JSON text cannot carry these bytes: the export adds them exactly, base64-encoded.
+    w.field("raw_base64", base64(bytes));
+  }
   w.end_object();
   return w.take();
 }

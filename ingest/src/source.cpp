@@ -31,6 +31,10 @@ auto SourceOptions::validate() const -> core::Status {
     return core::invalid_argument(where + ".type: '" + type
                                   + "' is not one of stdin, file, syslog");
   }
+  if (encoding != "utf-8" && encoding != "gbk" && encoding != "gb18030") {
+    return core::invalid_argument(where + ".encoding: '" + encoding
+                                  + "' is not one of utf-8, gbk, gb18030");
+  }
   if (max_message_bytes < 64 || max_message_bytes > (64U << 20U)) {
     return core::invalid_argument(where + ".max_message_bytes: must be 64 B .. 64 MiB");
   }

@@ -10,7 +10,8 @@ namespace siem::parsers::detail {
 
 auto is_ip(std::string_view s) -> bool {
   // inet_pton needs a NUL-terminated string; the longest textual IPv6 address is 45 bytes.
-  if (s.empty() || s.size() > 45) {
+  // An embedded NUL would end inet_pton's string early ("10.0.0.1\0junk" would pass).
+  if (s.empty() || s.size() > 45 || s.find('\0') != std::string_view::npos) {
     return false;
   }
   std::array<char, 64> buf{};

@@ -132,6 +132,18 @@ BOOST_AUTO_TEST_CASE(refs) {
   BOOST_TEST(!parse_ref("x:0").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(raw_export_keeps_non_utf8_bytes_exactly) {
+  RawRecord r;
+  r.seq = 1;
+  r.engagement = "e";
+  r.bytes = "ok";
+  BOOST_TEST(r.to_json().find("raw_base64") == std::string::npos);
+  r.bytes = "\xC4\xE3!";
+  BOOST_TEST(r.to_json().find(R"("raw_base64":"xOMh")") != std::string::npos);
+  r.bytes = "\xFF";
+  BOOST_TEST(r.to_json().find(R"("raw_base64":"/w==")") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(incident_json_has_four_sections) {
   Incident inc;
   inc.id = "abc";

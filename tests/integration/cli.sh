@@ -106,3 +106,28 @@ set +e
 set -e
 grep -q "duplicate" "$WORK/err" || fail "duplicate key not reported: $(cat "$WORK/err")"
 pass "config errors name the key (unknown, duplicate)"
+
+# Character sets: a GBK source is converted before parsing; the ledger keeps the original
+# bytes, and the raw export carries them exactly (raw_base64) since JSON text cannot.
+printf '<13>Nov 26 09:00:00 fw01 app: \xb9\xa5\xbb\xf7\xc0\xe0\xd0\xcd\n' >"$WORK/gbk.log"
+"$SIEM" normalize --encoding gbk "$WORK/gbk.log" | json 'd["message"]' | grep -qx '攻击类型' \
+  || fail "normalize --encoding gbk: $("$SIEM" normalize --encoding gbk "$WORK/gbk.log")"
+cat >"$WORK/gbk.yml" <<YML
+data: $WORK/gbkdata
+api: {listen: "127.0.0.1:0"}
+sources:
+  - {name: cnfw, type: file, path: $WORK/gbk.log, follow: false, encoding: gbk}
+YML
+"$SIEM" run --config "$WORK/gbk.yml" --once 2>"$WORK/gbk.err" || fail "run with a gbk source: $(tail -3 "$WORK/gbk.err")"
+"$SIEM" raw --data "$WORK/gbkdata" | python3 -c '
+import base64, json, sys
+rec = json.loads(sys.stdin.readline())
+want = open(sys.argv[1], "rb").read().rstrip(b"\n")
+assert base64.b64decode(rec["raw_base64"]) == want, rec
+' "$WORK/gbk.log" || fail "raw export does not carry the original GBK bytes"
+printf 'data: /tmp/x\nsources:\n  - {name: a, type: stdin, encoding: ebcdic}\n' >"$WORK/enc.yml"
+set +e
+"$SIEM" run --config "$WORK/enc.yml" 2>"$WORK/err"
+set -e
+grep -q "sources\[a\].encoding" "$WORK/err" || fail "bad encoding not reported by key: $(cat "$WORK/err")"
+pass "encoding: gbk converted for parsing, original bytes kept and exported exactly"

@@ -22,9 +22,25 @@ check() {
   awk -v p="$pct" -v f="$floor" 'BEGIN { exit !(p >= f) }' || fail "$set: $pct% < $floor%"
   echo "ok: $set $pct% (floor $floor%)"
 }
+overall=$(tail -1 "$WORK/score" | sed -nE 's/^parsers: ([0-9.]+)% fields agree.*/\1/p')
+[ -n "$overall" ] || fail "no overall figure in the scorer output"
+awk -v p="$overall" 'BEGIN { exit !(p >= 90) }' || fail "overall field agreement $overall% < 90%"
+echo "ok: overall $overall% (floor 90%)"
 check OpenSSH__openssh 90
 check Suricata__suricata 90
 check Fortinet__fortigate 90
 check system__syslog 90
 check syslog/syslog 90
-check system__auth 80
+check system__auth 95
+check Netfilter__netfilter 90
+check CEF__cef 90
+check Checkpoint__checkpoint 90
+check Cisco__cisco-secure-firewall 90
+check Cisco__cisco-ios 85
+check Sophos__sophos_firewall 90
+check WatchGuard__watchguard-firebox 90
+check Windows__windows 90
+check Okta__okta-system-logs 90
+check nginx__access 90
+check apache__error 90
+check apache__access 85

@@ -23,6 +23,7 @@ struct SourceOptions {
   std::string format = "auto";       ///< parser registry name or auto
   std::string engagement = "default";
   int tz_offset_minutes = 0;         ///< time zone of zone-less timestamps
+  std::string encoding = "utf-8";    ///< utf-8 | gbk | gb18030: converted before parsing
   // file
   std::string path;
   bool follow = true;                ///< keep tailing at end of file; false = read once
