@@ -35,6 +35,22 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t /*n*/) noexcept { std::free(p); }
 // NOLINTEND(cppcoreguidelines-no-malloc, hicpp-no-malloc)
 
+// The other forms too, so that no allocation (simdjson's nothrow new inside its shared
+// library, for one) pairs the sanitizer's allocator with the free() above.
+// NOLINTBEGIN(cppcoreguidelines-no-malloc, hicpp-no-malloc)
+auto operator new(std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
+  return std::malloc(n == 0 ? 1 : n);
+}
+auto operator new[](std::size_t n) -> void* { return ::operator new(n); }
+auto operator new[](std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
+  return std::malloc(n == 0 ? 1 : n);
+}
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t /*n*/) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
+// NOLINTEND(cppcoreguidelines-no-malloc, hicpp-no-malloc)
+
 namespace {
 
 using siem::core::Event;

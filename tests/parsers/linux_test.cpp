@@ -38,6 +38,19 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, std::size_t /*n*/) noexcept {
   std::free(p);
 }
+// The other forms too, so that no allocation (simdjson's nothrow new inside its shared
+// library, for one) pairs the sanitizer's allocator with the free() above.
+auto operator new(std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
+  return std::malloc(n == 0 ? 1 : n);
+}
+auto operator new[](std::size_t n) -> void* { return ::operator new(n); }
+auto operator new[](std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
+  return std::malloc(n == 0 ? 1 : n);
+}
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t /*n*/) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
 // NOLINTEND(cppcoreguidelines-no-malloc, hicpp-no-malloc)
 
 namespace {
