@@ -12,44 +12,9 @@
 #include <string>
 #include <string_view>
 
-// The replacement operator new/delete below pair malloc with free; g++ sees through the
-// inlined replacement and would flag every delete in this file.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include "alloc_counter.hpp"
 
-// Counts heap allocations so that a test can check the steady state allocates nothing.
-namespace {
-std::atomic<std::size_t> g_allocs{0};
-}  // namespace
-
-// NOLINTBEGIN(cppcoreguidelines-no-malloc, hicpp-no-malloc)
-auto operator new(std::size_t n) -> void* {
-  g_allocs.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) {
-    return p;
-  }
-  throw std::bad_alloc{};
-}
-
-void operator delete(void* p) noexcept { std::free(p); }
-
-void operator delete(void* p, std::size_t /*n*/) noexcept { std::free(p); }
-// NOLINTEND(cppcoreguidelines-no-malloc, hicpp-no-malloc)
-
-// The other forms too, so that no allocation (simdjson's nothrow new inside its shared
-// library, for one) pairs the sanitizer's allocator with the free() above.
-// NOLINTBEGIN(cppcoreguidelines-no-malloc, hicpp-no-malloc)
-auto operator new(std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
-  return std::malloc(n == 0 ? 1 : n);
-}
-auto operator new[](std::size_t n) -> void* { return ::operator new(n); }
-auto operator new[](std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
-  return std::malloc(n == 0 ? 1 : n);
-}
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t /*n*/) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
-// NOLINTEND(cppcoreguidelines-no-malloc, hicpp-no-malloc)
+using siem::test::g_allocations;
 
 namespace {
 
@@ -312,11 +277,11 @@ BOOST_AUTO_TEST_CASE(steady_state_allocates_nothing) {
     }
   }
   for (const auto l : lines) {
-    const std::size_t before = g_allocs.load();
+    const std::size_t before = g_allocations.load();
     for (int i = 0; i < 20; ++i) {
       f.parse(l);
     }
-    const std::size_t allocated = g_allocs.load() - before;  // before the context allocates
+    const std::size_t allocated = g_allocations.load() - before;  // before the context allocates
     BOOST_TEST_CONTEXT(l.substr(0, 40)) {
       BOOST_TEST(allocated == 0U);
     }

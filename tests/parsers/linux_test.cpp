@@ -14,44 +14,9 @@
 #include <string_view>
 #include <vector>
 
-// The replacement operator new/delete below pair malloc with free; g++ sees through the
-// inlined replacement and would flag every delete in this file.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include "alloc_counter.hpp"
 
-// Counts heap allocations so that the steady-state test can prove that parsing allocates
-// nothing per line once the buffers are warm.
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-// NOLINTBEGIN(cppcoreguidelines-no-malloc, hicpp-no-malloc)
-auto operator new(std::size_t n) -> void* {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) {
-    return p;
-  }
-  throw std::bad_alloc{};
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t /*n*/) noexcept {
-  std::free(p);
-}
-// The other forms too, so that no allocation (simdjson's nothrow new inside its shared
-// library, for one) pairs the sanitizer's allocator with the free() above.
-auto operator new(std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
-  return std::malloc(n == 0 ? 1 : n);
-}
-auto operator new[](std::size_t n) -> void* { return ::operator new(n); }
-auto operator new[](std::size_t n, const std::nothrow_t& /*tag*/) noexcept -> void* {
-  return std::malloc(n == 0 ? 1 : n);
-}
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t /*n*/) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
-// NOLINTEND(cppcoreguidelines-no-malloc, hicpp-no-malloc)
+using siem::test::g_allocations;
 
 namespace {
 
