@@ -1,4 +1,5 @@
 #include "eve.hpp"
+#include "json_access.hpp"
 
 #include "common.hpp"
 #include "json_shapes.hpp"
@@ -17,43 +18,10 @@ using simdjson::dom::object;
 
 constexpr std::size_t kMaxFlattenFields = 512;
 
-auto member(object o, std::string_view k) -> std::optional<element> {
-  element e;
-  if (o.at_key(k).get(e) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  return e;
-}
-
-auto str(object o, std::string_view k) -> std::string_view {
-  std::string_view v;
-  if (o.at_key(k).get_string().get(v) != simdjson::SUCCESS) {
-    return {};
-  }
-  return v;
-}
-
-auto sub(object o, std::string_view k) -> std::optional<object> {
-  object v;
-  if (o.at_key(k).get_object().get(v) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  return v;
-}
-
-// An integer value; other types (a string "abc", a double) give nullopt.
-auto int_of(element e) -> std::optional<std::int64_t> {
-  if (e.type() == element_type::INT64) {
-    return e.get_int64().value_unsafe();
-  }
-  if (e.type() == element_type::UINT64) {
-    const std::uint64_t u = e.get_uint64().value_unsafe();
-    if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return static_cast<std::int64_t>(u);
-    }
-  }
-  return std::nullopt;
-}
+using json::int_of;
+using json::member;
+using json::str;
+using json::sub;
 
 auto num(object o, std::string_view k) -> std::optional<std::int64_t> {
   const auto e = member(o, k);
