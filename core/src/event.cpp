@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 
 #include "siem/core/json.hpp"
 #include "siem/core/status.hpp"
@@ -29,6 +30,12 @@ auto key_hash(std::string_view key) -> std::uint32_t {
   h = (h ^ tail) * kMul;
   h ^= h >> 32U;
   return static_cast<std::uint32_t>(h);
+}
+
+auto mix(std::uint64_t h, std::uint64_t v) -> std::uint64_t {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  h = (h ^ v) * kMul;
+  return h ^ (h >> 31U);
 }
 
 }  // namespace
@@ -89,6 +96,7 @@ auto Event::slot_for(std::string_view key) -> Slot& {
   s.key_len = static_cast<std::uint32_t>(key.size());
   arena_.append(key);
   slots_.push_back(s);
+  shape_ = mix(shape_, h);
   const auto slot = static_cast<std::uint32_t>(slots_.size() - 1);
   if (index_.empty() || slots_.size() * 2 > index_.size()) {
     index_rebuild();
@@ -150,6 +158,7 @@ void Event::set_bool(std::string_view key, bool value) {
 void Event::erase(std::string_view key) {
   if (const auto* s = find(key)) {
     const_cast<Slot*>(s)->erased = true;  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    shape_ = mix(shape_, 0xE5A5E0000000ULL | static_cast<std::uint64_t>(s - slots_.data()));
   }
 }
 
@@ -185,6 +194,7 @@ auto Event::size() const -> std::size_t {
 void Event::clear() {
   arena_.clear();
   slots_.clear();
+  shape_ = 0;
   if (++generation_ == 0) {  // wrapped: old entries could look current
     std::fill(index_.begin(), index_.end(), 0U);
     generation_ = 1;
@@ -200,7 +210,120 @@ auto Event::to_json() const -> std::string {
   return out;
 }
 
+
+// --- Output layouts -------------------------------------------------------------------------
+//
+// Sorting and nesting the keys is most of the cost of writing an event, yet a parser writes
+// the same key sequence for every line of one message type. The first time a sequence is
+// seen twice, the bytes between the values ("{\"destination\":{\"bytes\":", ...) and the
+// value order are recorded; later events with exactly the same keys (compared byte for byte,
+// not by hash) copy them and write only the values. Layouts live in a small per-thread
+// direct-mapped table, so memory is bounded and steady state allocates nothing.
+
+struct OutputLayout {
+  std::uint64_t shape = 0;
+  bool valid = false;
+  std::string keys;                     ///< the slots' keys, concatenated
+  std::vector<std::uint32_t> key_end;   ///< per slot: end in `keys`, bit 31 set when erased
+  std::vector<std::uint32_t> order;     ///< output items (slot index, or synthetic past it)
+  std::string frags;                    ///< structural bytes; before item k: up to frag_end[k]
+  std::vector<std::uint32_t> frag_end;
+};
+
+namespace {
+
+constexpr std::uint32_t kErasedBit = 1U << 31U;
+
+struct LayoutCache {
+  static constexpr std::size_t kLayouts = 256;
+  static constexpr std::size_t kSeen = 1024;
+  std::array<OutputLayout, kLayouts> layouts;
+  std::array<std::uint64_t, kSeen> seen{};  ///< shapes seen once: a layout is made on the 2nd
+};
+
+auto layout_cache() -> LayoutCache& {
+  thread_local const auto cache = std::make_unique<LayoutCache>();
+  return *cache;
+}
+
+}  // namespace
+
+void Event::append_value(std::string& out, std::uint32_t item) const {
+  const auto n = static_cast<std::uint32_t>(slots_.size());
+  if (item >= n) {
+    switch (item - n) {
+      case 0:
+        out.push_back('"');
+        append_rfc3339(out, *timestamp);
+        out.push_back('"');
+        break;
+      case 1: append_json_string(out, ref); break;
+      default: append_json_string(out, raw_hash); break;
+    }
+    return;
+  }
+  const auto& s = slots_[item];
+  switch (s.type) {
+    case FieldType::string: append_json_string(out, {arena_.data() + s.val_off, s.val_len}); break;
+    case FieldType::integer: append_json_int(out, s.integer); break;
+    case FieldType::real: append_json_double(out, s.real); break;
+    case FieldType::boolean: out += s.integer != 0 ? "true" : "false"; break;
+  }
+}
+
 void Event::append_json(std::string& out) const {
+  const std::uint64_t synth = (timestamp ? 1U : 0U) | (ref.empty() ? 0U : 2U)
+                              | (raw_hash.empty() ? 0U : 4U);
+  const std::uint64_t shape = mix(mix(shape_, synth), slots_.size());
+  auto& cache = layout_cache();
+  auto& layout = cache.layouts[shape % LayoutCache::kLayouts];
+  if (layout.valid && layout.shape == shape && layout.key_end.size() == slots_.size()) {
+    bool same = true;
+    std::uint32_t begin = 0;
+    for (std::size_t i = 0; i < slots_.size() && same; ++i) {
+      const auto& s = slots_[i];
+      const std::uint32_t end = layout.key_end[i] & ~kErasedBit;
+      same = ((layout.key_end[i] & kErasedBit) != 0) == s.erased && end - begin == s.key_len
+             && std::memcmp(layout.keys.data() + begin, arena_.data() + s.key_off, s.key_len)
+                    == 0;
+      begin = end;
+    }
+    if (same) {
+      out.reserve(out.size() + layout.frags.size() + arena_.size() + 64);
+      const char* frags = layout.frags.data();
+      std::uint32_t at = 0;
+      for (std::size_t k = 0; k < layout.order.size(); ++k) {
+        out.append(frags + at, layout.frag_end[k] - at);
+        at = layout.frag_end[k];
+        append_value(out, layout.order[k]);
+      }
+      out.append(frags + at, layout.frags.size() - at);
+      return;
+    }
+  }
+  auto& seen = cache.seen[(shape >> 8U) % LayoutCache::kSeen];
+  if (seen != shape) {  // first sighting: a one-off shape should not evict a layout in use
+    seen = shape;
+    append_json_sorted(out, nullptr);
+    return;
+  }
+  layout.valid = false;
+  layout.shape = shape;
+  layout.keys.clear();
+  layout.key_end.clear();
+  for (const auto& s : slots_) {
+    layout.keys.append(key_of(s));
+    layout.key_end.push_back(static_cast<std::uint32_t>(layout.keys.size())
+                             | (s.erased ? kErasedBit : 0U));
+  }
+  layout.order.clear();
+  layout.frags.clear();
+  layout.frag_end.clear();
+  append_json_sorted(out, &layout);
+  layout.valid = true;
+}
+
+void Event::append_json_sorted(std::string& out, OutputLayout* layout) const {
   // Synthetic fields take indices past slots_: @timestamp, siem.raw_ref, siem.raw_hash.
   const auto n = static_cast<std::uint32_t>(slots_.size());
   constexpr std::uint32_t kTs = 0;
@@ -278,6 +401,7 @@ void Event::append_json(std::string& out) const {
   std::string_view prev;
   std::size_t depth = 0;
   bool first_in_level = true;
+  std::size_t value_end = out.size();  // where the last value written ended
   out.push_back('{');
   for (const auto& item : order_) {
     const auto idx = item.index;
@@ -318,27 +442,13 @@ void Event::append_json(std::string& out) const {
     }
     append_json_string(out, leaf);
     out.push_back(':');
-    if (idx >= n) {
-      switch (idx - n) {
-        case kTs:
-          out.push_back('"');
-          append_rfc3339(out, *timestamp);
-          out.push_back('"');
-          break;
-        case kRef: append_json_string(out, ref); break;
-        default: append_json_string(out, raw_hash); break;
-      }
-    } else {
-      const auto& s = slots_[idx];
-      switch (s.type) {
-        case FieldType::string:
-          append_json_string(out, {arena_.data() + s.val_off, s.val_len});
-          break;
-        case FieldType::integer: append_json_int(out, s.integer); break;
-        case FieldType::real: append_json_double(out, s.real); break;
-        case FieldType::boolean: out += s.integer != 0 ? "true" : "false"; break;
-      }
+    if (layout != nullptr) {
+      layout->frags.append(out, value_end, out.size() - value_end);
+      layout->frag_end.push_back(static_cast<std::uint32_t>(layout->frags.size()));
+      layout->order.push_back(idx);
     }
+    append_value(out, idx);
+    value_end = out.size();
     first_in_level = false;
   }
   while (depth > 0) {
@@ -346,6 +456,9 @@ void Event::append_json(std::string& out) const {
     --depth;
   }
   out.push_back('}');
+  if (layout != nullptr) {
+    layout->frags.append(out, value_end, out.size() - value_end);
+  }
 }
 
 }  // namespace siem::core

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace siem::core {
 namespace {
@@ -75,6 +76,30 @@ constexpr auto make_plain_table() {
 
 constexpr auto kPlain = make_plain_table();
 
+// Length of the run of plain bytes at the start of p[0..n): eight bytes per step. A byte is
+// not plain when it is below 0x20, '"', '\\' or 0x80 and above. The borrow of the subtractions
+// can only flag bytes after a byte that is truly not plain, so the lowest flag is exact.
+auto plain_run(const char* p, std::size_t n) -> std::size_t {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p + i, 8);
+    const std::uint64_t q = v ^ (kOnes * '"');
+    const std::uint64_t b = v ^ (kOnes * '\\');
+    const std::uint64_t flags =
+        (((v - kOnes * 0x20U) & ~v) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | v) & kHigh;
+    if (flags != 0) {
+      return i + (static_cast<std::size_t>(__builtin_ctzll(flags)) >> 3U);
+    }
+  }
+  while (i < n && kPlain[static_cast<unsigned char>(p[i])]) {
+    ++i;
+  }
+  return i;
+}
+
 }  // namespace
 
 auto append_json_string(std::string& out, std::string_view s) -> bool {
@@ -84,10 +109,7 @@ auto append_json_string(std::string& out, std::string_view s) -> bool {
   std::size_t i = 0;
   while (i < s.size()) {
     // Copy the longest run of plain bytes at once: most values are plain ASCII.
-    std::size_t j = i;
-    while (j < s.size() && kPlain[static_cast<unsigned char>(s[j])]) {
-      ++j;
-    }
+    const std::size_t j = i + plain_run(s.data() + i, s.size() - i);
     if (j > i) {
       out.append(s.data() + i, j - i);
       i = j;

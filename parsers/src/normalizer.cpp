@@ -64,6 +64,7 @@ struct Normalizer::Impl {
 
   void run(std::string_view line, const ParseContext& ctx, core::Event& out);
   auto syslog_event(const ParseContext& ctx, core::Event& out) -> bool;
+  void syslog_envelope(core::Event& out);
   void sshd_fields(std::string_view msg, core::Event& out);
   auto try_text(const detail::Input& in, const ParseContext& ctx, core::Event& out) -> bool;
 };
@@ -87,12 +88,16 @@ auto Normalizer::Impl::try_text(const detail::Input& in, const ParseContext& ctx
 }
 
 // Generic syslog event from the envelope; deeper parsers add to it.
-auto Normalizer::Impl::syslog_event(const ParseContext& /*ctx*/, core::Event& out) -> bool {
+void Normalizer::Impl::syslog_envelope(core::Event& out) {
   out.set("event.kind", "event");
   out.set("event.dataset", "syslog");
   if (!detail::apply_syslog(header, out, true)) {
     out.set("error.message", "malformed RFC 5424 structured data");
   }
+}
+
+auto Normalizer::Impl::syslog_event(const ParseContext& /*ctx*/, core::Event& out) -> bool {
+  syslog_envelope(out);
   if (is_sshd(header.app_name)) {
     sshd_fields(header.message, out);
   }
@@ -196,6 +201,13 @@ void Normalizer::Impl::run(std::string_view line, const ParseContext& ctx, core:
     // A syslog message that merely starts with '{' is still a syslog event.
     syslog_event(ctx, out);
     out.set("error.message", reason);
+    return;
+  }
+  // A message the sshd parser knows needs no detectors (linux/auth defers sshd lines to it;
+  // other sshd messages, such as Junos' SSHD_LOGIN_FAILED, go through them below).
+  if (has_header && is_sshd(header.app_name) && sshd.parse(header.message, out)) {
+    syslog_envelope(out);
+    set_sshd_origin(out);
     return;
   }
   if (detail::FortigateParser::looks_like(payload)) {

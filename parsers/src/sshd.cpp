@@ -60,17 +60,229 @@ auto pam_value(std::string_view msg, std::string_view key) -> std::string_view {
   return {};
 }
 
+// RE2's \s: [\t\n\f\r ].
+auto is_ws(char c) -> bool {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+auto is_digit(char c) -> bool { return c >= '0' && c <= '9'; }
+
+// End of the \S run starting at `from`.
+auto token_end(std::string_view s, std::size_t from) -> std::size_t {
+  while (from < s.size() && !is_ws(s[from])) {
+    ++from;
+  }
+  return from;
+}
+
+// (\d+) at `from`: end of the digit run (== from when there is none).
+auto digits_end(std::string_view s, std::size_t from) -> std::size_t {
+  while (from < s.size() && is_digit(s[from])) {
+    ++from;
+  }
+  return from;
+}
+
+auto all_ws(std::string_view s) -> bool {
+  for (const char c : s) {
+    if (!is_ws(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+constexpr std::string_view kFrom = " from ";
+constexpr std::string_view kPort = " port ";
+
+// "(\S+) for " at the start of `s` (an auth method): the rest after " for ", or npos.
+auto after_method_for(std::string_view s, std::string_view& method) -> std::size_t {
+  const auto e = token_end(s, 0);
+  if (e == 0 || !s.substr(e).starts_with(" for ")) {
+    return std::string_view::npos;
+  }
+  method = s.substr(0, e);
+  return e + 5;
+}
+
+// "(.*?) from (\S+) port (\d+)" at the start of `s` (not anchored at the end).
+auto user_from_port(std::string_view s, std::string_view& user, std::string_view& addr,
+                    std::string_view& port) -> bool {
+  for (auto p = s.find(kFrom); p != std::string_view::npos; p = s.find(kFrom, p + 1)) {
+    const auto a = p + kFrom.size();
+    const auto e = token_end(s, a);
+    if (e == a || !s.substr(e).starts_with(kPort)) {
+      continue;
+    }
+    const auto d = e + kPort.size();
+    const auto de = digits_end(s, d);
+    if (de == d) {
+      continue;
+    }
+    user = s.substr(0, p);
+    addr = s.substr(a, e - a);
+    port = s.substr(d, de - d);
+    return true;
+  }
+  return false;
+}
+
+// "(\S+)(?: port (\d+))?" at `from`; false when the token is empty.
+auto addr_opt_port(std::string_view s, std::size_t from, std::string_view& addr,
+                   std::string_view& port) -> bool {
+  const auto e = token_end(s, from);
+  if (e == from) {
+    return false;
+  }
+  addr = s.substr(from, e - from);
+  if (s.substr(e).starts_with(kPort)) {
+    const auto d = e + kPort.size();
+    const auto de = digits_end(s, d);
+    if (de > d) {
+      port = s.substr(d, de - d);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
+namespace sshd_match {
+
+auto failed(std::string_view msg) -> Captures {
+  Captures c;
+  if (!msg.starts_with("Failed ")) {
+    return c;
+  }
+  const auto rest = msg.substr(7);
+  const auto r = after_method_for(rest, c.a);
+  if (r == std::string_view::npos) {
+    return c;
+  }
+  const auto tail = rest.substr(r);
+  constexpr std::string_view kInvalid = "invalid user ";
+  if (tail.starts_with(kInvalid)
+      && user_from_port(tail.substr(kInvalid.size()), c.c, c.d, c.e)) {
+    c.b = tail.substr(0, kInvalid.size());
+    c.ok = true;
+    return c;
+  }
+  c.ok = user_from_port(tail, c.c, c.d, c.e);
+  return c;
+}
+
+auto accepted(std::string_view msg) -> Captures {
+  Captures c;
+  if (!msg.starts_with("Accepted ")) {
+    return c;
+  }
+  const auto rest = msg.substr(9);
+  const auto r0 = after_method_for(rest, c.a);
+  if (r0 == std::string_view::npos) {
+    return c;
+  }
+  const auto r = rest.substr(r0);
+  std::size_t tail = r.size();  // start of the trailing whitespace
+  while (tail > 0 && is_ws(r[tail - 1])) {
+    --tail;
+  }
+  // The lazy user ends at the first " from " where the optional group completes the line;
+  // failing that, before the trailing whitespace.
+  for (auto p = r.find(kFrom); p != std::string_view::npos && p < tail;
+       p = r.find(kFrom, p + 1)) {
+    const auto a = p + kFrom.size();
+    const auto e = token_end(r, a);
+    if (e == a || !r.substr(e).starts_with(kPort)) {
+      continue;
+    }
+    const auto d = e + kPort.size();
+    const auto de = digits_end(r, d);
+    if (de == d) {
+      continue;
+    }
+    const auto q = r.substr(de);
+    std::string_view sig;
+    bool done = false;
+    if (q.starts_with(" ssh2")) {
+      const auto q2 = q.substr(5);
+      if (q2.starts_with(": ")) {
+        sig = q2.substr(2);
+        done = true;
+      } else {
+        done = all_ws(q2);
+      }
+    } else {
+      done = all_ws(q);
+    }
+    if (done) {
+      c.b = r.substr(0, p);
+      c.c = r.substr(a, e - a);
+      c.d = r.substr(d, de - d);
+      c.e = sig;
+      c.ok = true;
+      return c;
+    }
+  }
+  c.b = r.substr(0, tail);
+  c.ok = true;
+  return c;
+}
+
+auto invalid_user(std::string_view msg) -> Captures {
+  Captures c;
+  constexpr std::string_view kPrefix = "Invalid user ";
+  if (!msg.starts_with(kPrefix)) {
+    return c;
+  }
+  const auto r = msg.substr(kPrefix.size());
+  for (auto p = r.find(kFrom); p != std::string_view::npos; p = r.find(kFrom, p + 1)) {
+    if (addr_opt_port(r, p + kFrom.size(), c.b, c.c)) {
+      c.a = r.substr(0, p);
+      c.ok = true;
+      return c;
+    }
+  }
+  return c;
+}
+
+auto connection(std::string_view msg) -> Captures {
+  Captures c;
+  if (!msg.starts_with("Connection ")) {
+    return c;
+  }
+  auto r = msg.substr(11);
+  if (r.starts_with("closed by ")) {
+    c.a = r.substr(0, 6);
+    r.remove_prefix(10);
+  } else if (r.starts_with("reset by ")) {
+    c.a = r.substr(0, 5);
+    r.remove_prefix(9);
+  } else {
+    return c;
+  }
+  for (const std::string_view who : {"invalid", "authenticating"}) {
+    if (!r.starts_with(who) || !r.substr(who.size()).starts_with(" user ")) {
+      continue;
+    }
+    const auto u = who.size() + 6;
+    // "(.*?) (\S+)": the first space after which a non-space follows.
+    for (auto p = r.find(' ', u); p != std::string_view::npos; p = r.find(' ', p + 1)) {
+      if (addr_opt_port(r, p + 1, c.d, c.e)) {
+        c.b = r.substr(0, who.size());
+        c.c = r.substr(u, p - u);
+        c.ok = true;
+        return c;
+      }
+    }
+  }
+  c.ok = addr_opt_port(r, 0, c.d, c.e);
+  return c;
+}
+
+}  // namespace sshd_match
+
 SshdParser::SshdParser()
-    : failed_(R"(^Failed (\S+) for (invalid user )?(.*?) from (\S+) port (\d+))", opts())
-    , accepted_(R"(^Accepted (\S+) for (.*?)(?: from (\S+) port (\d+)(?: ssh2(?:: (.*))?)?)?\s*$)",
-                opts())
-    , invalid_user_(R"(^Invalid user (.*?) from (\S+)(?: port (\d+))?)", opts())
-    , conn_closed_(
-          R"(^Connection (closed|reset) by (?:(invalid|authenticating) user (.*?) )?(\S+)(?: port (\d+))?)",
-          opts())
-    , disconnected_(
+    : disconnected_(
           R"(^Disconnected from (?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+))",
           opts())
     , disconnecting_(
@@ -86,8 +298,7 @@ SshdParser::SshdParser()
     , subsystem_(R"(^subsystem request for (\S+) by user (\S+))", opts()) {}
 
 auto SshdParser::ok() const -> bool {
-  return failed_.ok() && accepted_.ok() && invalid_user_.ok() && conn_closed_.ok()
-         && disconnected_.ok() && disconnecting_.ok() && received_disconnect_.ok() && timeout_.ok()
+  return disconnected_.ok() && disconnecting_.ok() && received_disconnect_.ok() && timeout_.ok()
          && max_attempts_.ok() && no_ident_.ok() && negotiate_.ok() && subsystem_.ok();
 }
 
@@ -101,45 +312,44 @@ auto SshdParser::parse(std::string_view msg, core::Event& out) const -> bool {
   // Route by a literal first (cheap), then run one capture regex.
   switch (msg.empty() ? '\0' : msg.front()) {
     case 'F':
-      if (msg.starts_with("Failed ") && RE2::PartialMatch(text, failed_, &a, &b, &c, &d, &e)) {
+      if (const auto m = sshd_match::failed(msg); m.ok) {
         set_auth(out, "ssh_login", "failure", "start");
-        out.set("openssh.auth.method", view(a));
-        out.set("user.name", view(c));
-        if (!b.empty()) {
+        out.set("openssh.auth.method", m.a);
+        out.set("user.name", m.c);
+        if (!m.b.empty()) {
           out.set_bool("openssh.invalid_user", true);
         }
-        set_source(out, view(d), view(e));
+        set_source(out, m.d, m.e);
         return true;
       }
       break;
     case 'A':
-      if (msg.starts_with("Accepted ") && RE2::PartialMatch(text, accepted_, &a, &b, &c, &d, &e)) {
+      if (const auto m = sshd_match::accepted(msg); m.ok) {
         set_auth(out, "ssh_login", "success", "start");
-        out.set("openssh.auth.method", view(a));
-        out.set("user.name", view(b));
-        set_source(out, view(c), view(d));
-        if (!e.empty()) {
-          out.set("openssh.auth.signature", view(e));
+        out.set("openssh.auth.method", m.a);
+        out.set("user.name", m.b);
+        set_source(out, m.c, m.d);
+        if (!m.e.empty()) {
+          out.set("openssh.auth.signature", m.e);
         }
         return true;
       }
       break;
     case 'I':
-      if (msg.starts_with("Invalid user ") && RE2::PartialMatch(text, invalid_user_, &a, &b, &c)) {
+      if (const auto m = sshd_match::invalid_user(msg); m.ok) {
         set_auth(out, "invalid_user", "failure", "info");
-        out.set("user.name", view(a));
-        set_source(out, view(b), view(c));
+        out.set("user.name", m.a);
+        set_source(out, m.b, m.c);
         return true;
       }
       break;
     case 'C':
-      if (msg.starts_with("Connection ")
-          && RE2::PartialMatch(text, conn_closed_, &a, &b, &c, &d, &e)) {
-        set_session(out, a == "closed" ? "connection_closed" : "connection_reset", "end");
-        if (!c.empty()) {
-          out.set("user.name", view(c));
+      if (const auto m = sshd_match::connection(msg); m.ok) {
+        set_session(out, m.a == "closed" ? "connection_closed" : "connection_reset", "end");
+        if (!m.c.empty()) {
+          out.set("user.name", m.c);
         }
-        set_source(out, view(d), view(e));
+        set_source(out, m.d, m.e);
         return true;
       }
       break;

@@ -10,6 +10,8 @@
 
 namespace siem::core {
 
+struct OutputLayout;  // event.cpp
+
 /// Type of a field value.
 enum class FieldType : std::uint8_t { string, integer, real, boolean };
 
@@ -113,11 +115,19 @@ private:
 
   void index_insert(std::uint32_t hash, std::uint32_t slot);
   void index_rebuild();
+  /// Writes the object the slow way (sort, nest, escape keys); when `layout` is set, records
+  /// the structural bytes between values so that events of the same key sequence can reuse
+  /// them (see event.cpp, "Output layouts").
+  void append_json_sorted(std::string& out, OutputLayout* layout) const;
+  void append_value(std::string& out, std::uint32_t item) const;
 
   /// Open-addressing index of slots by key hash: entry = generation << 16 | (slot + 1); an
   /// entry of another generation is empty, so clear() is O(1).
   std::vector<std::uint32_t> index_;
   std::uint16_t generation_ = 1;
+  /// Hash of the key sequence (slots in order, erasures included): events with the same
+  /// sequence share one output layout.
+  std::uint64_t shape_ = 0;
   mutable std::vector<SortItem> order_;  // scratch for append_json
   mutable std::string sort_keys_;        // scratch for append_json
   mutable std::vector<std::uint32_t> dots_;  // scratch for append_json
