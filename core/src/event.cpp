@@ -17,16 +17,37 @@ constexpr std::size_t kMaxDepth = 16;
 // normalize time).
 auto key_hash(std::string_view key) -> std::uint32_t {
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-  std::uint64_t h = key.size() * kMul;
+  const char* p = key.data();
+  const std::size_t n = key.size();
+  auto load8 = [](const char* at) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, at, 8);
+    return v;
+  };
+  auto load4 = [](const char* at) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, at, 4);
+    return static_cast<std::uint64_t>(v);
+  };
+  std::uint64_t h = n * kMul;
   std::size_t i = 0;
-  for (; i + 8 <= key.size(); i += 8) {
-    std::uint64_t chunk = 0;
-    std::memcpy(&chunk, key.data() + i, 8);
-    h = (h ^ chunk) * kMul;
+  for (; i + 8 <= n; i += 8) {
+    h = (h ^ load8(p + i)) * kMul;
     h ^= h >> 29U;
   }
+  // The last 1..7 bytes by overlapping loads (no byte loop, no memcpy call): a function of
+  // the bytes and of n, which is all a hash needs.
   std::uint64_t tail = 0;
-  std::memcpy(&tail, key.data() + i, key.size() - i);
+  if (i < n) {
+    if (n >= 8) {
+      tail = load8(p + n - 8);
+    } else if (n >= 4) {
+      tail = load4(p) | (load4(p + n - 4) << 32U);
+    } else {
+      tail = static_cast<unsigned char>(p[0]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8U)
+             | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16U);
+    }
+  }
   h = (h ^ tail) * kMul;
   h ^= h >> 32U;
   return static_cast<std::uint32_t>(h);
@@ -90,18 +111,17 @@ auto Event::slot_for(std::string_view key) -> Slot& {
     return const_cast<Slot&>(*found);  // NOLINT(cppcoreguidelines-pro-type-const-cast): this is non-const
   }
   SIEM_ASSERT(slots_.size() < 0xFFFFU, "more than 65534 fields in one event");
-  Slot s;
+  auto& s = slots_.emplace_back();
   s.hash = h;
   s.key_off = static_cast<std::uint32_t>(arena_.size());
   s.key_len = static_cast<std::uint32_t>(key.size());
   arena_.append(key);
-  slots_.push_back(s);
   shape_ = mix(shape_, h);
   const auto slot = static_cast<std::uint32_t>(slots_.size() - 1);
   if (index_.empty() || slots_.size() * 2 > index_.size()) {
     index_rebuild();
   } else {
-    index_insert(s.hash, slot);
+    index_insert(h, slot);
   }
   return slots_.back();
 }

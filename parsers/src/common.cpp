@@ -8,7 +8,41 @@
 
 namespace siem::parsers::detail {
 
+namespace {
+
+// Dotted-quad IPv4 exactly as inet_pton(AF_INET) accepts it (four decimal octets 0-255, no
+// leading zeros), without copying to a NUL-terminated buffer: most addresses are IPv4.
+auto is_ipv4(std::string_view s) -> bool {
+  std::size_t i = 0;
+  for (int part = 1;; ++part) {
+    const std::size_t start = i;
+    unsigned v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      v = v * 10 + static_cast<unsigned>(s[i] - '0');
+      if (v > 255) {
+        return false;
+      }
+      ++i;
+    }
+    if (i == start || (i - start > 1 && s[start] == '0')) {
+      return false;
+    }
+    if (i == s.size()) {
+      return part == 4;
+    }
+    if (s[i] != '.' || part == 4) {
+      return false;
+    }
+    ++i;
+  }
+}
+
+}  // namespace
+
 auto is_ip(std::string_view s) -> bool {
+  if (s.find(':') == std::string_view::npos) {
+    return is_ipv4(s);
+  }
   // inet_pton needs a NUL-terminated string; the longest textual IPv6 address is 45 bytes.
   // An embedded NUL would end inet_pton's string early ("10.0.0.1\0junk" would pass).
   if (s.empty() || s.size() > 45 || s.find('\0') != std::string_view::npos) {
@@ -17,9 +51,6 @@ auto is_ip(std::string_view s) -> bool {
   std::array<char, 64> buf{};
   std::memcpy(buf.data(), s.data(), s.size());
   std::array<unsigned char, 16> addr{};
-  if (s.find(':') == std::string_view::npos) {
-    return inet_pton(AF_INET, buf.data(), addr.data()) == 1;
-  }
   // Link-local addresses may carry a zone ("fe80::1%eth0"); validate the address part.
   if (const auto pct = s.find('%'); pct != std::string_view::npos) {
     if (pct + 1 == s.size()) {

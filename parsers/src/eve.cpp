@@ -42,7 +42,10 @@ void copy_num(core::Event& out, std::string_view key, object o, std::string_view
 
 void copy_time(core::Event& out, std::string_view key, object o, std::string_view k) {
   if (const auto t = core::parse_rfc3339(str(o, k))) {
-    out.set(key, core::format_rfc3339(*t));
+    thread_local std::string text;  // format_rfc3339's string would allocate per call
+    text.clear();
+    core::append_rfc3339(text, *t);
+    out.set(key, text);
   }
 }
 

@@ -1,8 +1,12 @@
-#define BOOST_TEST_MODULE sshd_match
-// The hand-written sshd matchers against the RE2 patterns they replace: same match decision
-// and same captures on every message built from a grid of awkward pieces (user names with
-// spaces and " from ", hostnames instead of IPs, missing ports, trailing text and blanks).
+#define BOOST_TEST_MODULE matchers
+// Hand-written matchers against the reference implementations they replace. The sshd
+// matchers against their RE2 patterns: same match decision and same captures on every message
+// built from a grid of awkward pieces (user names with spaces and " from ", hostnames instead
+// of IPs, missing ports, trailing text and blanks). The IPv4 check against inet_pton.
+#include "common.hpp"
 #include "sshd.hpp"
+
+#include <arpa/inet.h>
 
 #include <re2/re2.h>
 
@@ -157,4 +161,32 @@ BOOST_AUTO_TEST_CASE(connection_matches_re2) {
     }
   }
   BOOST_TEST(n > 4000);
+}
+
+BOOST_AUTO_TEST_CASE(ipv4_check_matches_inet_pton) {
+  auto pton = [](const std::string& s) {
+    unsigned char addr[16];
+    return inet_pton(AF_INET, s.c_str(), addr) == 1;
+  };
+  const std::vector<std::string> octets = {"0", "1", "00", "01", "9", "10", "99", "100", "199",
+                                           "255", "256", "300", "999", "1000", "", "a", "-1",
+                                           " 1", "1 ", "0x1"};
+  int n = 0;
+  for (const auto& a : octets) {
+    for (const auto& b : {std::string{"0"}, std::string{"255"}, std::string{"01"}}) {
+      for (const std::string sep : {".", "..", ":", ""}) {
+        for (const auto& s : {a + sep + b + ".1.2", "1." + a + ".2" + sep + b, a, a + "." + a,
+                              "1.2.3." + a, "1.2.3.4." + a, a + ".1.2.3" + sep}) {
+          BOOST_TEST_CONTEXT("address: [" << s << "]") {
+            BOOST_TEST(siem::parsers::detail::is_ip(s) == pton(s));
+          }
+          ++n;
+        }
+      }
+    }
+  }
+  BOOST_TEST(!siem::parsers::detail::is_ip(std::string_view{"10.0.0.1\0junk", 13}));
+  BOOST_TEST(siem::parsers::detail::is_ip("2001:db8::1"));
+  BOOST_TEST(!siem::parsers::detail::is_ip("2001:db8::1%"));
+  BOOST_TEST(n > 1000);
 }
