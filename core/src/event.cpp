@@ -259,6 +259,17 @@ struct LayoutCache {
   static constexpr std::size_t kSeen = 1024;
   std::array<OutputLayout, kLayouts> layouts;
   std::array<std::uint64_t, kSeen> seen{};  ///< shapes seen once: a layout is made on the 2nd
+  std::unique_ptr<char[]> buffer;  // NOLINT(cppcoreguidelines-avoid-c-arrays): uninitialized
+  std::size_t capacity = 0;
+
+  /// Room for `n` bytes (grows by doubling; contents not kept).
+  auto scratch(std::size_t n) -> char* {
+    if (n > capacity) {
+      capacity = std::max<std::size_t>(n, capacity * 2);
+      buffer = std::make_unique_for_overwrite<char[]>(capacity);  // NOLINT
+    }
+    return buffer.get();
+  }
 };
 
 auto layout_cache() -> LayoutCache& {
@@ -268,27 +279,52 @@ auto layout_cache() -> LayoutCache& {
 
 }  // namespace
 
-void Event::append_value(std::string& out, std::uint32_t item) const {
+auto Event::value_bound(std::uint32_t item) const -> std::size_t {
+  const auto n = static_cast<std::uint32_t>(slots_.size());
+  if (item >= n) {
+    switch (item - n) {
+      case 0: return kRfc3339Bound + 2;
+      case 1: return json_string_bound(ref.size());
+      default: return json_string_bound(raw_hash.size());
+    }
+  }
+  const auto& s = slots_[item];
+  return s.type == FieldType::string ? json_string_bound(s.val_len) : kJsonNumberBound;
+}
+
+auto Event::write_value(char* p, std::uint32_t item) const -> char* {
   const auto n = static_cast<std::uint32_t>(slots_.size());
   if (item >= n) {
     switch (item - n) {
       case 0:
-        out.push_back('"');
-        append_rfc3339(out, *timestamp);
-        out.push_back('"');
-        break;
-      case 1: append_json_string(out, ref); break;
-      default: append_json_string(out, raw_hash); break;
+        *p++ = '"';
+        p = write_rfc3339(p, *timestamp);
+        *p++ = '"';
+        return p;
+      case 1: return write_json_string(p, ref);
+      default: return write_json_string(p, raw_hash);
     }
-    return;
   }
   const auto& s = slots_[item];
   switch (s.type) {
-    case FieldType::string: append_json_string(out, {arena_.data() + s.val_off, s.val_len}); break;
-    case FieldType::integer: append_json_int(out, s.integer); break;
-    case FieldType::real: append_json_double(out, s.real); break;
-    case FieldType::boolean: out += s.integer != 0 ? "true" : "false"; break;
+    case FieldType::string: return write_json_string(p, {arena_.data() + s.val_off, s.val_len});
+    case FieldType::integer: return write_json_int(p, s.integer);
+    case FieldType::real: return write_json_double(p, s.real);
+    case FieldType::boolean: break;
   }
+  if (s.integer != 0) {
+    std::memcpy(p, "true", 4);
+    return p + 4;
+  }
+  std::memcpy(p, "false", 5);
+  return p + 5;
+}
+
+void Event::append_value(std::string& out, std::uint32_t item) const {
+  const std::size_t at = out.size();
+  out.resize(at + value_bound(item));
+  char* end = write_value(out.data() + at, item);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 void Event::append_json(std::string& out) const {
@@ -309,15 +345,24 @@ void Event::append_json(std::string& out) const {
       begin = end;
     }
     if (same) {
-      out.reserve(out.size() + layout.frags.size() + arena_.size() + 64);
+      // One bound for the whole object, then plain stores into a per-thread buffer.
+      std::size_t bound = layout.frags.size();
+      for (const auto item : layout.order) {
+        bound += value_bound(item);
+      }
+      char* p = cache.scratch(bound);
+      char* const first = p;
       const char* frags = layout.frags.data();
       std::uint32_t at = 0;
       for (std::size_t k = 0; k < layout.order.size(); ++k) {
-        out.append(frags + at, layout.frag_end[k] - at);
+        std::memcpy(p, frags + at, layout.frag_end[k] - at);
+        p += layout.frag_end[k] - at;
         at = layout.frag_end[k];
-        append_value(out, layout.order[k]);
+        p = write_value(p, layout.order[k]);
       }
-      out.append(frags + at, layout.frags.size() - at);
+      std::memcpy(p, frags + at, layout.frags.size() - at);
+      p += layout.frags.size() - at;
+      out.append(first, p);
       return;
     }
   }

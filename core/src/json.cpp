@@ -102,16 +102,35 @@ auto plain_run(const char* p, std::size_t n) -> std::size_t {
 
 }  // namespace
 
-auto append_json_string(std::string& out, std::string_view s) -> bool {
+namespace {
+
+// The escaping, for a std::string and for a raw buffer sized in advance.
+struct StringSink {
+  std::string& out;
+  void put(char c) { out.push_back(c); }
+  void put(const char* p, std::size_t n) { out.append(p, n); }
+};
+
+struct BufferSink {
+  char* p;
+  void put(char c) { *p++ = c; }
+  void put(const char* src, std::size_t n) {
+    std::memcpy(p, src, n);
+    p += n;
+  }
+};
+
+template <class Sink>
+auto escape_into(Sink& sink, std::string_view s) -> bool {
   static constexpr char kHex[] = "0123456789abcdef";
   bool valid = true;
-  out.push_back('"');
+  sink.put('"');
   std::size_t i = 0;
   while (i < s.size()) {
     // Copy the longest run of plain bytes at once: most values are plain ASCII.
     const std::size_t j = i + plain_run(s.data() + i, s.size() - i);
     if (j > i) {
-      out.append(s.data() + i, j - i);
+      sink.put(s.data() + i, j - i);
       i = j;
       if (i == s.size()) {
         break;
@@ -121,48 +140,67 @@ auto append_json_string(std::string& out, std::string_view s) -> bool {
     if (c >= 0x80U) {
       const auto n = utf8_seq_len(s, i);
       if (n == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD
+        sink.put("\xEF\xBF\xBD", 3);  // U+FFFD
         valid = false;
         ++i;
       } else {
-        out.append(s.substr(i, n));
+        sink.put(s.data() + i, n);
         i += n;
       }
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"': sink.put("\\\"", 2); break;
+      case '\\': sink.put("\\\\", 2); break;
+      case '\n': sink.put("\\n", 2); break;
+      case '\r': sink.put("\\r", 2); break;
+      case '\t': sink.put("\\t", 2); break;
+      case '\b': sink.put("\\b", 2); break;
+      case '\f': sink.put("\\f", 2); break;
       default: {
         const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4U], kHex[c & 0xFU]};
-        out.append(esc, 6);
+        sink.put(esc, 6);
       }
     }
     ++i;
   }
-  out.push_back('"');
+  sink.put('"');
   return valid;
 }
 
+}  // namespace
+
+auto append_json_string(std::string& out, std::string_view s) -> bool {
+  StringSink sink{out};
+  return escape_into(sink, s);
+}
+
+auto write_json_string(char* dst, std::string_view s) -> char* {
+  BufferSink sink{dst};
+  escape_into(sink, s);
+  return sink.p;
+}
+
+auto write_json_int(char* dst, std::int64_t v) -> char* {
+  return std::to_chars(dst, dst + kJsonNumberBound, v).ptr;
+}
+
+auto write_json_double(char* dst, double v) -> char* {
+  if (!std::isfinite(v)) {
+    std::memcpy(dst, "null", 4);
+    return dst + 4;
+  }
+  return std::to_chars(dst, dst + kJsonNumberBound, v).ptr;
+}
+
 void append_json_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
+  char buf[kJsonNumberBound];
+  out.append(buf, write_json_int(buf, v));
 }
 
 void append_json_double(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
+  char buf[kJsonNumberBound];
+  out.append(buf, write_json_double(buf, v));
 }
 
 void JsonWriter::separator() {

@@ -1,5 +1,6 @@
 #include "siem/core/time.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -60,21 +61,24 @@ auto days_from_civil(int year, unsigned month, unsigned day) -> std::int64_t {
 auto year_of(TimeMs t) -> int { return civil_from_days(floor_div(t, 86'400'000)).year; }
 
 void append_rfc3339(std::string& out, TimeMs t) {
+  char buf[kRfc3339Bound];
+  out.append(buf, write_rfc3339(buf, t));
+}
+
+auto write_rfc3339(char* dst, TimeMs t) -> char* {
   const std::int64_t days = floor_div(t, 86'400'000);
   const std::int64_t ms_of_day = t - days * 86'400'000;
   const Civil c = civil_from_days(days);
   if (c.year < 0 || c.year > 9999) {
-    char buf[48];
-    const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year,
+    const int n = std::snprintf(dst, kRfc3339Bound, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year,
                                 c.month, c.day, static_cast<int>(ms_of_day / 3'600'000),
                                 static_cast<int>(ms_of_day / 60'000 % 60),
                                 static_cast<int>(ms_of_day / 1000 % 60),
                                 static_cast<int>(ms_of_day % 1000));
-    out.append(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-    return;
+    return dst + std::min(n > 0 ? n : 0, static_cast<int>(kRfc3339Bound) - 1);
   }
   // Hand-rolled: this runs once per event written.
-  char buf[24];
+  char* buf = dst;
   auto put2 = [&](std::size_t at, unsigned v) {
     buf[at] = static_cast<char>('0' + v / 10);
     buf[at + 1] = static_cast<char>('0' + v % 10);
@@ -98,7 +102,7 @@ void append_rfc3339(std::string& out, TimeMs t) {
   buf[20] = static_cast<char>('0' + ms / 100);
   put2(21, ms % 100);
   buf[23] = 'Z';
-  out.append(buf, sizeof buf);
+  return dst + 24;
 }
 
 auto format_rfc3339(TimeMs t) -> std::string {

@@ -120,6 +120,9 @@ private:
   /// them (see event.cpp, "Output layouts").
   void append_json_sorted(std::string& out, OutputLayout* layout) const;
   void append_value(std::string& out, std::uint32_t item) const;
+  /// Bytes write_value may need for output item `item`.
+  [[nodiscard]] auto value_bound(std::uint32_t item) const -> std::size_t;
+  auto write_value(char* p, std::uint32_t item) const -> char*;
 
   /// Open-addressing index of slots by key hash: entry = generation << 16 | (slot + 1); an
   /// entry of another generation is empty, so clear() is O(1).

@@ -20,6 +20,15 @@ void append_json_int(std::string& out, std::int64_t v);
 /// Appends a finite double in shortest round-trip form (non-finite values become null).
 void append_json_double(std::string& out, double v);
 
+/// Raw-buffer forms, for writers that size one buffer for a whole object: `dst` must have room
+/// for json_string_bound(s.size()) bytes (strings) or kJsonNumberBound bytes (numbers). Each
+/// returns the end of what it wrote.
+constexpr auto json_string_bound(std::size_t n) -> std::size_t { return 6 * n + 2; }
+constexpr std::size_t kJsonNumberBound = 32;
+auto write_json_string(char* dst, std::string_view s) -> char*;
+auto write_json_int(char* dst, std::int64_t v) -> char*;
+auto write_json_double(char* dst, double v) -> char*;
+
 /// Small streaming JSON writer for objects built field by field. It inserts commas itself;
 /// the caller is responsible for balanced begin/end calls. Thread-compatible.
 class JsonWriter {

@@ -22,6 +22,9 @@ auto format_rfc3339(TimeMs t) -> std::string;
 
 /// Appends the same text to `out` (no allocation when `out` has room).
 void append_rfc3339(std::string& out, TimeMs t);
+/// The same into a raw buffer of at least kRfc3339Bound bytes; returns the end written.
+constexpr std::size_t kRfc3339Bound = 48;
+auto write_rfc3339(char* dst, TimeMs t) -> char*;
 
 /// Parses RFC 3339 / ISO 8601 date-times ("2026-11-27T01:22:24Z", "...24.123456+08:00",
 /// a space instead of 'T'). A time without zone is taken as UTC + `default_offset_minutes`.
