@@ -314,6 +314,17 @@ auto parse_compact_time(std::string_view s, bool ymd_first, int tz_minutes)
   return to_ms(y, mo, d, h, mi, sec, 0, tz_minutes);
 }
 
+auto find_token(std::string_view s, std::string_view lit) -> std::size_t {
+  std::size_t p = s.find(lit);
+  while (p != std::string_view::npos) {
+    if (p == 0 || s[p - 1] == ' ' || s[p - 1] == '>' || s[p - 1] == ':') {
+      return p;
+    }
+    p = s.find(lit, p + 1);
+  }
+  return std::string_view::npos;
+}
+
 auto iequals(std::string_view a, std::string_view b) -> bool {
   if (a.size() != b.size()) {
     return false;
@@ -516,8 +527,11 @@ void split_spaced(std::string_view body, std::vector<Pair>& out) {
       while (pos < n && body[pos] != ' ' && body[pos] != '\t') {
         ++pos;
       }
-      if (!out.empty() && !out.back().value.empty()
-          && out.back().value.data() + out.back().value.size() <= body.data() + key_start) {
+      // Only an unquoted value continues: a closing quote ended the previous value.
+      const char* prev_end =
+          out.empty() ? nullptr : out.back().value.data() + out.back().value.size();
+      if (!out.empty() && !out.back().value.empty() && prev_end <= body.data() + key_start
+          && *prev_end != '"') {
         const char* begin = out.back().value.data();
         out.back().value = std::string_view{
             begin, static_cast<std::size_t>(body.data() + pos - begin)};
@@ -698,7 +712,8 @@ void Writer::put(core::Event& out, const KeyMap* m, std::string_view key, std::s
     return;
   }
   const Slot slot = m != nullptr ? m->slot : Slot::ns;
-  const std::string_view name = m != nullptr && !m->ns.empty() ? m->ns : key;
+  const bool ecs_slot = slot == Slot::ecs || slot == Slot::ecs_int || slot == Slot::ecs_ip;
+  const std::string_view name = m != nullptr && !m->ns.empty() && !ecs_slot ? m->ns : key;
   // inet_pton stops at a NUL byte: "10.0.0.1\0junk" must not pass as an address.
   bool ok = value.find('\0') == std::string_view::npos;
   if (!ok) {
@@ -880,6 +895,19 @@ void Writer::put(core::Event& out, const KeyMap* m, std::string_view key, std::s
       break;
     case Slot::serial:
       out.set("observer.serial_number", value);
+      break;
+    case Slot::ecs:
+      out.set(m->ns, value);
+      break;
+    case Slot::ecs_int:
+      if (const auto v = parse_int(value)) {
+        out.set_int(m->ns, *v);
+      } else {
+        ok = false;
+      }
+      break;
+    case Slot::ecs_ip:
+      ok = set_ip(out, m->ns, value);
       break;
   }
   if (!ok) {

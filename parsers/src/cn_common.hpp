@@ -45,6 +45,10 @@ auto parse_epoch(std::string_view s) -> std::optional<core::TimeMs>;
 auto parse_compact_time(std::string_view s, bool ymd_first, int tz_minutes)
     -> std::optional<core::TimeMs>;
 
+/// Offset of `lit` where it starts a token (at the start of `s`, or after a blank, '>' or ':'),
+/// or npos.
+auto find_token(std::string_view s, std::string_view lit) -> std::size_t;
+
 /// ASCII case-insensitive equality.
 auto iequals(std::string_view a, std::string_view b) -> bool;
 
@@ -82,13 +86,15 @@ struct Pair {
 void split_pairs(std::string_view body, char sep, char kv, bool quotes, std::vector<Pair>& out);
 
 /// Splits space-separated `key=value` / `key="value with spaces"` pairs (Topsec, Venustech,
-/// Qi-Anxin). Stops at the first token that is not `key=`.
+/// Qi-Anxin). A bare word after an unquoted value continues that value ("double spaces
+/// occur"); a bare word after a quoted value (天眼 writes `... proof param_name="x"`) is
+/// dropped, since the quotes closed the value.
 void split_spaced(std::string_view body, std::vector<Pair>& out);
 
 /// Where a key goes.
 enum class Slot : std::uint8_t {
-  ns,            // vendor namespace only
-  ns_int,        // vendor namespace, as an integer when numeric
+  ns,      // vendor namespace only
+  ns_int,  // vendor namespace, as an integer when numeric
   src_ip,
   dst_ip,
   src_port,
@@ -129,10 +135,15 @@ enum class Slot : std::uint8_t {
   message,
   hostname,
   serial,
+  ecs,      // the ECS field named by KeyMap::ns, as text
+  ecs_int,  // the ECS field named by KeyMap::ns, as an integer (else the vendor namespace)
+  ecs_ip,   // the ECS field named by KeyMap::ns, when the value is an IP address
 };
 
 /// A vendor key and its slot; `ns` is the ASCII name used under the vendor namespace (for
-/// Chinese labels and for values that fail validation); empty means the key itself.
+/// Chinese labels and for values that fail validation); empty means the key itself. For the
+/// `ecs*` slots `ns` is the ECS field instead, and a value that fails validation stays under
+/// the vendor namespace with the key's own name.
 struct KeyMap {
   std::string_view key;
   Slot slot = Slot::ns;

@@ -15,6 +15,8 @@ void register_cn_formats(FormatList& out) {
   out.push_back(cn::make_nsfocus_nips());
   out.push_back(cn::make_topsec_ngfw());
   out.push_back(cn::make_venustech_tianyue());
+  out.push_back(cn::make_qianxin_nsg());
+  out.push_back(cn::make_qianxin_skyeye());
 }
 
 }  // namespace siem::parsers::detail

@@ -16,5 +16,7 @@ auto make_sangfor_edr() -> std::unique_ptr<FormatParser>;
 auto make_nsfocus_nips() -> std::unique_ptr<FormatParser>;
 auto make_topsec_ngfw() -> std::unique_ptr<FormatParser>;
 auto make_venustech_tianyue() -> std::unique_ptr<FormatParser>;
+auto make_qianxin_nsg() -> std::unique_ptr<FormatParser>;
+auto make_qianxin_skyeye() -> std::unique_ptr<FormatParser>;
 
 }  // namespace siem::parsers::detail::cn

@@ -21,18 +21,6 @@ auto has(std::string_view s, std::string_view lit) -> bool {
   return s.find(lit) != std::string_view::npos;
 }
 
-// `lit` at the start of a token (line start or after a blank, '>' or ':').
-auto find_token(std::string_view s, std::string_view lit) -> std::size_t {
-  std::size_t p = s.find(lit);
-  while (p != std::string_view::npos) {
-    if (p == 0 || s[p - 1] == ' ' || s[p - 1] == '>' || s[p - 1] == ':') {
-      return p;
-    }
-    p = s.find(lit, p + 1);
-  }
-  return std::string_view::npos;
-}
-
 // ---------------------------------------------------------------------------------------
 // Sangfor NGAF
 
@@ -227,6 +215,99 @@ private:
 
 constexpr Product kNsfocusNips{"NSFOCUS", "NIPS", "ips", "nsfocus", "nsfocus.nips"};
 constexpr Product kNsfocusNf{"NSFOCUS", "NF", "firewall", "nsfocus", "nsfocus.nips"};
+constexpr Product kNsfocusWaf{"NSFOCUS", "WAF", "waf", "nsfocus", "nsfocus.waf"};
+
+// WAF V6 keys (websec, webaccess, wafstat, system_run). `event_type` is the attack class in
+// websec records only, and `url` is handled apart (a path or a whole URL).
+constexpr std::array<KeyMap, 23> kWafKeys = {{
+    {"src_ip", Slot::src_ip, {}},
+    {"src_port", Slot::src_port, {}},
+    {"dst_ip", Slot::dst_ip, {}},
+    {"dst_port", Slot::dst_port, {}},
+    {"method", Slot::http_method, {}},
+    {"domain", Slot::url_domain, {}},
+    {"uri", Slot::url_path, {}},
+    {"wa_host", Slot::url_domain, {}},
+    {"alertlevel", Slot::severity, {}},
+    {"rule_id", Slot::rule_id, {}},
+    {"action", Slot::action, {}},
+    {"protocol_type", Slot::app_protocol, {}},
+    {"count_num", Slot::ns_int, {}},
+    {"agent", Slot::ecs, "user_agent.original"},
+    {"wa_referer", Slot::ecs, "http.request.referrer"},
+    {"ser_status_code", Slot::ecs_int, "http.response.status_code"},
+    {"waf_status_code", Slot::ns_int, {}},
+    {"req_content_len", Slot::ecs_int, "http.request.body.bytes"},
+    {"res_content_len", Slot::ecs_int, "http.response.body.bytes"},
+    {"req_content_type", Slot::ecs, "http.request.mime_type"},
+    {"res_content_type", Slot::ecs, "http.response.mime_type"},
+    {"cpu", Slot::ns_int, {}},
+    {"mem", Slot::ns_int, {}},
+}};
+
+constexpr KeyMap kWafEventType{"event_type", Slot::rule_category, {}};
+constexpr KeyMap kWafInfo{"info", Slot::message, {}};
+
+// Splits the WAF body `tag:waf_log_<type> key:value  key:value ...`. The documented separator
+// is two spaces (values hold single spaces: `stat_time:2018-07-16 18:43:29`, `event_type:WEB
+// Access Logs`); the tag ends at its first blank. A record with no double space at all (seen
+// in reprints) is split at a blank followed by a lower-case `key:` that is not `scheme://`.
+void split_waf(std::string_view body, std::vector<Pair>& out) {
+  out.clear();
+  const std::size_t n = body.size();
+  std::size_t pos = 0;
+  if (body.starts_with("tag:")) {
+    const auto sp = body.find(' ');
+    const std::size_t end = sp == std::string_view::npos ? n : sp;
+    out.push_back({body.substr(0, 3), body.substr(4, end - 4)});
+    pos = end;
+  }
+  const bool doubled = body.find("  ", pos) != std::string_view::npos;
+  const auto starts_key = [&](std::size_t i) {  // body[i] begins "key:" (not "http://")
+    std::size_t j = i;
+    if (j >= n || body[j] < 'a' || body[j] > 'z') {
+      return false;
+    }
+    while (j < n
+           && ((body[j] >= 'a' && body[j] <= 'z') || (body[j] >= '0' && body[j] <= '9')
+               || body[j] == '_')) {
+      ++j;
+    }
+    return j < n && body[j] == ':' && !body.substr(j).starts_with("://");
+  };
+  while (pos < n) {
+    while (pos < n && body[pos] == ' ') {
+      ++pos;
+    }
+    if (pos >= n) {
+      break;
+    }
+    std::size_t end = pos;
+    if (doubled) {
+      end = body.find("  ", pos);
+      end = end == std::string_view::npos ? n : end;
+    } else {
+      end = body.find(' ', pos);
+      while (end != std::string_view::npos && !starts_key(end + 1)) {
+        end = body.find(' ', end + 1);
+      }
+      end = end == std::string_view::npos ? n : end;
+    }
+    const std::string_view seg = body.substr(pos, end - pos);
+    const auto colon = seg.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      // No key: part of the previous value (a value holding a double space).
+      if (!out.empty() && !out.back().value.empty()) {
+        const char* begin = out.back().value.data();
+        out.back().value =
+            std::string_view{begin, static_cast<std::size_t>(seg.data() + seg.size() - begin)};
+      }
+    } else {
+      out.push_back({trim(seg.substr(0, colon)), trim(seg.substr(colon + 1))});
+    }
+    pos = end;
+  }
+}
 
 constexpr std::array<KeyMap, 36> kNsfocusKeys = {{
     {"danger_degree", Slot::severity, {}},
@@ -269,13 +350,16 @@ constexpr std::array<KeyMap, 36> kNsfocusKeys = {{
 
 /// NSFOCUS NIPS/NIDS (`key=value;` 5.6R10/R11F with manufacturers=nsfocus, old
 /// `time=..;danger_degree=..;event=[id]name;`) and NF firewall (`rule_id:1;...;module:fw;`)
-/// records, usually after a bare <PRI>. Owned by one worker.
+/// records, usually after a bare <PRI>, and WAF V6 records (`... localhost waf:
+/// tag:waf_log_<type> key:value  key:value`, dataset nsfocus.waf). Owned by one worker.
 class NsfocusParser final : public FormatParser {
 public:
   NsfocusParser()
       : info_{"nsfocus/nips",
-              "NSFOCUS NIPS/NIDS alert logs (three generations) and NF firewall fw logs",
-              "'manufacturers=nsfocus' or 'danger_degree', or 'module:fw;' with 'src_addr:'",
+              "NSFOCUS NIPS/NIDS alert logs (three generations), NF firewall fw logs and WAF "
+              "V6 logs (websec, webaccess, wafstat, system_run)",
+              "'manufacturers=nsfocus' or 'danger_degree', or 'module:fw;' with 'src_addr:', "
+              "or 'waf: tag:waf_log_'",
               "experimental",
               "<5>time=2020-06-03 21:21:28;log_type=ips;danger_degree=1;breaking_sighn=0;"
               "event=[50002]TFTP root;src_addr=10.100.110.7;src_port=34534;"
@@ -286,16 +370,19 @@ public:
   [[nodiscard]] auto detect(const Input& in) const -> bool override {
     const auto l = in.line;
     return has(l, "manufacturers=nsfocus") || has(l, "danger_degree")
-           || (has(l, "module:fw;") && has(l, "src_addr:"));
+           || (has(l, "module:fw;") && has(l, "src_addr:")) || has(l, kWafTag);
   }
 
   auto parse(const Input& in, const ParseContext& ctx, core::Event& out)
       -> std::string_view override {
     if (!detect(in)) {  // forced format: the pair grammar alone is too generic
-      return "no NSFOCUS marker (manufacturers=nsfocus, danger_degree, module:fw)";
+      return "no NSFOCUS marker (manufacturers=nsfocus, danger_degree, module:fw, waf: tag:)";
     }
     Envelope env;
     parse_envelope(in.line, ctx, env);
+    if (const auto w = env.rest.find(kWafTag); w != std::string_view::npos) {
+      return waf(env, w, ctx, out);
+    }
     split_pairs(env.rest, ';', '\0', false, pairs_);
     if (pairs_.empty()) {
       return "no NSFOCUS key/value pairs";
@@ -367,7 +454,73 @@ private:
     w_.put(out, &kAction, "action", v);
   }
 
+  // WAF V6: `[<PRI>]Mmm dd hh:mm:ss host waf: tag:waf_log_<type> key:value  key:value ...`.
+  auto waf(const Envelope& env, std::size_t at, const ParseContext& ctx, core::Event& out)
+      -> std::string_view {
+    const std::string_view rest = env.rest;
+    split_waf(rest.substr(at + 5), pairs_);  // after "waf: "
+    std::string_view tag;
+    if (!pairs_.empty() && pairs_.front().key == "tag") {
+      tag = pairs_.front().value;
+    }
+    if (!tag.starts_with("waf_log_")) {
+      return "no NSFOCUS WAF tag:waf_log_<type>";
+    }
+    tag.remove_prefix(8);
+    w_.begin(out, kNsfocusWaf, env);
+    if (const auto host = trim(rest.substr(0, at)); !host.empty()) {
+      out.set("observer.hostname", host);
+    }
+    w_.put_ns(out, "tag", pairs_.front().value);
+    const bool websec = tag == "websec";
+    for (std::size_t i = 1; i < pairs_.size(); ++i) {
+      const auto& p = pairs_[i];
+      if (p.value == "None") {
+        continue;  // the WAF's "nothing"
+      }
+      if (p.key == "stat_time") {
+        if (const auto t = parse_local_time(p.value, ctx)) {
+          out.timestamp = t;  // device-local
+        } else {
+          w_.put(out, nullptr, p.key, p.value);
+        }
+      } else if (p.key == "url") {
+        w_.put(out, p.value.starts_with('/') ? &kWafUrlPath : &kWafUrl, p.key, p.value);
+      } else if (p.key == "event_type" && websec) {
+        w_.put(out, &kWafEventType, p.key, p.value);
+      } else if (p.key == "info" && tag == "system_run") {
+        w_.put(out, &kWafInfo, p.key, p.value);
+      } else {
+        w_.put(out, lookup(kWafKeys, p.key), p.key, p.value);
+      }
+    }
+    if (websec) {
+      out.set("event.kind", "alert");
+      out.set("event.category", "intrusion_detection");
+      out.set("event.type", "info");
+    } else if (tag == "webaccess") {
+      out.set("event.kind", "event");
+      out.set("event.category", "web");
+      out.set("event.type", "access");
+    } else if (tag == "wafstat") {
+      out.set("event.kind", "metric");
+      out.set("event.category", "host");
+      out.set("event.type", "info");
+    } else {
+      out.set("event.kind", "event");
+      if (tag == "system_run") {
+        out.set("event.category", "host");
+        out.set("event.type", "info");
+      }
+    }
+    Writer::set_outcome(out);
+    return {};
+  }
+
+  static constexpr std::string_view kWafTag = "waf: tag:waf_log_";
   static constexpr KeyMap kAction{"action", Slot::action, {}};
+  static constexpr KeyMap kWafUrlPath{"url", Slot::url_path, {}};
+  static constexpr KeyMap kWafUrl{"url", Slot::url, {}};
 
   FormatInfo info_;
   Writer w_;

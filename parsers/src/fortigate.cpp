@@ -82,6 +82,30 @@ auto outcome_of(std::string_view action, std::string_view status) -> std::string
   return {};
 }
 
+// Offset of `key=` where it starts a token (at the start or after a blank), or npos.
+auto key_at(std::string_view s, std::string_view key) -> std::size_t {
+  for (std::size_t p = s.find(key); p != std::string_view::npos; p = s.find(key, p + 1)) {
+    if ((p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t') && p + key.size() < s.size()
+        && s[p + key.size()] == '=') {
+      return p;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The start of the value of `key=` (after an opening quote), empty when absent.
+auto key_value(std::string_view s, std::string_view key) -> std::string_view {
+  const auto p = key_at(s, key);
+  if (p == std::string_view::npos) {
+    return {};
+  }
+  std::string_view v = s.substr(p + key.size() + 1);
+  if (v.starts_with('"')) {
+    v.remove_prefix(1);
+  }
+  return v;
+}
+
 }  // namespace
 
 auto FortigateParser::looks_like(std::string_view payload) -> bool {
@@ -92,9 +116,18 @@ auto FortigateParser::looks_like(std::string_view payload) -> bool {
   if (i == 0 || i >= payload.size() || payload[i] != '=') {
     return false;
   }
-  return payload.find("devname=") != std::string_view::npos
-         || payload.find("logid=") != std::string_view::npos
-         || payload.find("devid=") != std::string_view::npos;
+  // `devid=` alone is not FortiGate: Qi-Anxin NSG (devid="3" ... serial="..."), Leadsec and
+  // others write it too. FortiOS stamps every record with a numeric logid next to devname and
+  // devid, and its serial numbers start FG (FortiGate, FGT/FGVM), FW (FortiWiFi) or FOS
+  // (FortiOS-VM).
+  const std::string_view logid = key_value(payload, "logid");
+  if (!logid.empty() && logid.front() >= '0' && logid.front() <= '9'
+      && (key_at(payload, "devname") != std::string_view::npos
+          || key_at(payload, "devid") != std::string_view::npos)) {
+    return true;
+  }
+  const std::string_view devid = key_value(payload, "devid");
+  return devid.starts_with("FG") || devid.starts_with("FW") || devid.starts_with("FOS");
 }
 
 auto FortigateParser::value(std::string_view key) const -> std::string_view {

@@ -17,8 +17,9 @@ namespace siem::parsers::detail {
 /// is reused across lines. Owned by one worker; not thread-safe.
 class FortigateParser {
 public:
-  /// Cheap check used by `auto`: the payload starts with `key=` and names a FortiGate
-  /// device or log id.
+  /// Cheap check used by `auto`: the payload starts with `key=` and carries a numeric
+  /// `logid=` next to `devname=` or `devid=`, or a `devid=` holding a Fortinet serial (FG...,
+  /// FW..., FOS...). `devid=` alone is not enough (Qi-Anxin NSG writes devid="3").
   [[nodiscard]] static auto looks_like(std::string_view payload) -> bool;
 
   /// Parses `payload`. Returns an empty view on success, else the reason.

@@ -18,6 +18,7 @@ enum class JsonShape : std::uint8_t {
   cloudtrail,
   okta,
   zscaler,
+  qianxin_tianqing,
   generic,
 };
 
@@ -28,7 +29,8 @@ auto make_windows_xml_parser() -> std::unique_ptr<FormatParser>;
 auto make_zeek_tsv_parser() -> std::unique_ptr<FormatParser>;
 
 /// The JSON shapes as forced-only registry formats (`windows/evtx-json`, `windows/winlogbeat`,
-/// `windows/nxlog-json`, `zeek/json`, `aws/cloudtrail`, `okta/system-log`, `zscaler/nss-json`).
+/// `windows/nxlog-json`, `zeek/json`, `aws/cloudtrail`, `okta/system-log`, `zscaler/nss-json`,
+/// `qianxin/tianqing`).
 /// Their detect() is false: in `auto` the JSON path ahead of the registry recognises them.
 void add_json_shape_parsers(FormatList& out);
 

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace siem::parsers::detail {
 namespace {
@@ -136,6 +137,30 @@ auto is_nxlog_system_key(std::string_view k) -> bool {
   return false;
 }
 
+// A MAC address in ECS form (`94-C6-91-58-3E-3A`) from `94c691583e3a`, `94:c6:..` or
+// `94-c6-..`; anything else is not written.
+void set_mac(core::Event& out, std::string_view key, std::string_view v) {
+  std::array<char, 17> mac{};
+  std::size_t n = 0;
+  for (const char c : v) {
+    if (c == ':' || c == '-') {
+      continue;
+    }
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex || n >= 12) {
+      return;
+    }
+    if (n > 0 && n % 2 == 0) {
+      mac[n + n / 2 - 1] = '-';
+    }
+    mac[n + n / 2] = c >= 'a' ? static_cast<char>(c - 'a' + 'A') : c;
+    ++n;
+  }
+  if (n == 12) {
+    out.set(key, std::string_view{mac.data(), mac.size()});
+  }
+}
+
 auto okta_outcome(std::string_view r) -> std::string_view {
   if (r == "SUCCESS" || r == "ALLOW") {
     return "success";
@@ -223,6 +248,15 @@ auto JsonShapes::detect(object root) -> JsonShape {
   if (str(root, "sourcetype").starts_with("zscalernss") && sub(root, "event")) {
     return JsonShape::zscaler;
   }
+  // Qi-Anxin 天擎: log_name with a 天擎 version, a logcenter:skylar-* log name, or the
+  // report_ip + content pair of its records (vendor-formats-cn.md section 6C).
+  if (const auto ln = str(root, "log_name"); !ln.empty()) {
+    if (str(root, "version").find("天擎") != std::string_view::npos
+        || ln.find("skylar") != std::string_view::npos
+        || (member(root, "report_ip") && sub(root, "content"))) {
+      return JsonShape::qianxin_tianqing;
+    }
+  }
   return JsonShape::generic;
 }
 
@@ -281,6 +315,8 @@ auto JsonShapes::map(object root, JsonShape shape, std::size_t json_size, const 
       return okta(root, ctx, out);
     case JsonShape::zscaler:
       return zscaler(root, ctx, out);
+    case JsonShape::qianxin_tianqing:
+      return tianqing(root, ctx, out);
     case JsonShape::generic:
     case JsonShape::any:
     case JsonShape::eve:
@@ -870,6 +906,140 @@ auto JsonShapes::zscaler(object root, const ParseContext& ctx, core::Event& out)
   return {};
 }
 
+// Qi-Anxin 天擎 (Skylar) EDR: {"version":"天擎6.6.0.4000","log_name":..,"log_id":..,
+// "create_time":"yyyy-mm-dd hh:mm:ss","ip":..,"report_ip":..,"mac":"94c691583e3a",
+// "content":{..}} (vendor-formats-cn.md section 6C). Known keys map to ECS; every key is also
+// kept under qianxin.tianqing.<key>, except a text log_id (event.id) and a create_time that
+// parsed (@timestamp).
+auto JsonShapes::tianqing(object root, const ParseContext& ctx, core::Event& out)
+    -> std::string_view {
+  const auto log_name = str(root, "log_name");
+  if (log_name.empty()) {
+    return "JSON object has no log_name (not a Qi-Anxin 天擎 record)";
+  }
+  out.set("event.module", "qianxin");
+  out.set("event.dataset", "qianxin.tianqing");
+  out.set("observer.vendor", "Qi-Anxin");
+  out.set("observer.product", "天擎");
+  out.set("observer.type", "edr");
+  constexpr std::string_view kProduct = "天擎";
+  if (auto v = str(root, "version"); !v.empty()) {
+    if (v.starts_with(kProduct)) {
+      v.remove_prefix(kProduct.size());
+    }
+    set_str(out, "observer.version", v);
+  }
+  // log_name: Chinese module names (病毒分析 virus analysis, 漏洞管理 vulnerability management)
+  // or logcenter:skylar-client_<kind> for the behaviour logs.
+  const auto has = [&](std::string_view w) {
+    return log_name.find(w) != std::string_view::npos;
+  };
+  std::string_view kind = "event";
+  std::string_view category;
+  std::string_view type = "info";
+  if (has("病毒") || has("virus")) {
+    kind = "alert";
+    category = "malware";
+  } else if (has("漏洞") || has("vul")) {
+    category = "vulnerability";
+  } else if (has("process_running") || has("_process")) {
+    category = "process";
+  } else if (has("processsocket") || has("socket")) {
+    category = "network";
+    type = "connection";
+  } else if (has("file_operations")) {
+    category = "file";
+  } else if (has("registry")) {
+    category = "registry";
+    type = "change";
+  } else if (has("udisk")) {
+    category = "host";
+  }
+  out.set("event.kind", kind);
+  if (!category.empty()) {
+    out.set("event.category", category);
+  }
+  out.set("event.type", type);
+  const auto log_id = str(root, "log_id");
+  set_str(out, "event.id", log_id);
+  const auto created = core::parse_rfc3339(str(root, "create_time"), ctx.tz_offset_minutes);
+  if (created) {
+    out.timestamp = created;  // device-local time
+  }
+  set_ip(out, "host.ip", str(root, "ip"));
+  set_mac(out, "host.mac", str(root, "mac"));
+  if (const auto c = sub(root, "content")) {
+    tianqing_content(*c, ctx, out);
+  }
+  std::size_t budget = kMaxFlattenFields;
+  for (const auto f : root) {
+    if ((f.key == "log_id" && !log_id.empty()) || (f.key == "create_time" && created)) {
+      continue;  // written as event.id / @timestamp
+    }
+    key_.assign("qianxin.tianqing.");
+    append_key_segment(key_, f.key);
+    flatten_json(f.value, key_, out, 1, budget);
+  }
+  return {};
+}
+
+// The content object of a 天擎 record: virus logs (name, virus_path, login_user,
+// client_name) and process logs (cmdline, pid, process_*, terminal, sip, operate).
+void JsonShapes::tianqing_content(object c, const ParseContext& ctx, core::Event& out) {
+  struct Text {
+    std::string_view key;
+    std::string_view field;
+  };
+
+  static constexpr std::array<Text, 12> kText = {{
+      {"name", "threat.software.name"},
+      {"virus_path", "file.path"},
+      {"login_user", "user.name"},
+      {"process_user", "user.name"},
+      {"client_name", "host.name"},
+      {"terminal", "host.name"},
+      {"cmdline", "process.command_line"},
+      {"process_name", "process.name"},
+      {"process_path", "process.executable"},
+      {"process_md5", "process.hash.md5"},
+      {"process_parent_path", "process.parent.executable"},
+      {"process_parent_md5", "process.parent.hash.md5"},
+  }};
+  for (const auto& t : kText) {
+    set_str(out, t.field, str(c, t.key));
+  }
+  // pid and parent pid: numbers (or digit strings); anything else stays vendor data only.
+  for (const auto& [key, field] :
+       {std::pair<std::string_view, std::string_view>{"pid", "process.pid"},
+        {"process_parent_pid", "process.parent.pid"}}) {
+    if (const auto v = member(c, key)) {
+      std::optional<std::int64_t> n = int_of(*v);
+      if (!n) {
+        n = parse_int(str(c, key));
+      }
+      if (n && *n >= 0) {
+        out.set_int(field, *n);
+      }
+    }
+  }
+  if (!out.has("host.ip")) {
+    set_ip(out, "host.ip", str(c, "sip"));
+  }
+  if (const auto t = core::parse_rfc3339(str(c, "starttime"), ctx.tz_offset_minutes)) {
+    buf_.clear();
+    core::append_rfc3339(buf_, *t);
+    out.set("process.start", buf_);
+  }
+  if (const auto op = str(c, "operate"); !op.empty()) {
+    out.set("event.action", op);
+    if (op == "start") {
+      out.set("event.type", "start");
+    } else if (op == "stop") {
+      out.set("event.type", "end");
+    }
+  }
+}
+
 void JsonShapes::generic(object root, const ParseContext& ctx, core::Event& out) {
   out.set("event.kind", "event");
   out.set("event.dataset", "json");
@@ -961,6 +1131,16 @@ void add_json_shape_parsers(FormatList& out) {
                  "JSON object with sourcetype zscalernss-* and an event object (JSON path)",
                  "stable",
                  R"({"sourcetype":"zscalernss-web","event":{"datetime":"2026-11-27 01:02:03","action":"Allowed","ClientIP":"10.0.0.1"}})"}));
+  out.push_back(std::make_unique<JsonShapeParser>(
+      JsonShape::qianxin_tianqing,
+      FormatInfo{
+          "qianxin/tianqing",
+          "Qi-Anxin 天擎 (Skylar) EDR JSON records (virus, vulnerability, process, file, "
+          "registry, socket, USB logs), bare or after 'host skylar_log[pid]: '",
+          "JSON object with log_name and a 天擎 version, a logcenter:skylar-* log_name, "
+          "or report_ip with a content object (JSON path)",
+          "experimental",
+          R"(<6>{"version":"天擎6.6.0.4000","log_name":"病毒分析","log_id":"7a33b6ab","create_time":"2019-11-06 14:58:17","ip":"192.168.0.211","report_ip":"192.168.0.211","mac":"94c691583e3a","content":{"name":"Risk.Blacklist.AccessDeined","virus_path":"C:\\x.zip"}})"}));
 }
 
 }  // namespace siem::parsers::detail

@@ -20,8 +20,8 @@ void flatten_json(simdjson::dom::element e, std::string& key, core::Event& out, 
                   std::size_t& budget);
 
 /// The non-EVE JSON shapes of the JSON path: Windows (EVTX dump, Winlogbeat, NXLog), Zeek,
-/// AWS CloudTrail, Okta System Log, Zscaler NSS, and the generic JSON fallback. Holds the
-/// scratch buffers reused across lines. Owned by one worker; not thread-safe.
+/// AWS CloudTrail, Okta System Log, Zscaler NSS, Qi-Anxin 天擎, and the generic JSON fallback.
+/// Holds the scratch buffers reused across lines. Owned by one worker; not thread-safe.
 class JsonShapes {
 public:
   /// The shape of a parsed JSON object that has no "event_type" (cheap key probes).
@@ -43,6 +43,9 @@ private:
       -> std::string_view;
   auto zscaler(simdjson::dom::object root, const ParseContext& ctx, core::Event& out)
       -> std::string_view;
+  auto tianqing(simdjson::dom::object root, const ParseContext& ctx, core::Event& out)
+      -> std::string_view;
+  void tianqing_content(simdjson::dom::object content, const ParseContext& ctx, core::Event& out);
   void generic(simdjson::dom::object root, const ParseContext& ctx, core::Event& out);
   auto text_of(simdjson::dom::element e) -> std::string_view;
 

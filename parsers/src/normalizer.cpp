@@ -330,7 +330,9 @@ auto formats() -> std::vector<FormatInfo> {
        R"({"timestamp":"2026-11-27T01:02:03.000000+0000","event_type":"alert","src_ip":"10.0.0.1",)"
        R"("src_port":4444,"dest_ip":"10.0.0.2","dest_port":80,"proto":"TCP","alert":{"signature_id":1,"signature":"x"}})"},
       {"fortinet/fortigate", "FortiGate key=value logs (traffic, utm, event)",
-       "key=value payload naming devname=, devid= or logid=", "stable",
+       "key=value payload with a numeric logid= next to devname=/devid=, or a devid= "
+       "holding a Fortinet serial (FG/FW/FOS...)",
+       "stable",
        R"(date=2026-11-27 time=01:02:03 devname="FGT60F" devid="FGT60FTK1" logid="0000000013" )"
        R"(type="traffic" subtype="forward" srcip=10.1.1.2 srcport=51234 dstip=8.8.8.8 dstport=53 proto=17 action="accept")"},
   };

@@ -9,6 +9,9 @@ namespace {
 
 constexpr core::TimeMs kDayMs = 86'400'000;
 
+// The largest PRI RFC 5424 allows (facility 23, severity 7).
+constexpr int kMaxPri = 191;
+
 auto is_digit(char c) -> bool {
   return c >= '0' && c <= '9';
 }
@@ -102,6 +105,18 @@ auto parse_bsd_time(std::string_view s, std::size_t& pos, const ParseContext& ct
   int ms = 0;
   if (!read_clock(s, p, h, m, sec, ms)) {
     return std::nullopt;
+  }
+  // H3C Comware puts the year after the time: "Aug 12 09:01:07 2022 host ...". A 4-digit
+  // 1970-2199 token followed by a blank is that year, not a hostname (a host named like a
+  // year loses; a year read as the host would misdate every H3C line).
+  if (year == 0 && p + 6 <= s.size() && s[p] == ' ' && is_digit(s[p + 1]) && is_digit(s[p + 2])
+      && is_digit(s[p + 3]) && is_digit(s[p + 4]) && s[p + 5] == ' ') {
+    const int y =
+        (s[p + 1] - '0') * 1000 + (s[p + 2] - '0') * 100 + (s[p + 3] - '0') * 10 + (s[p + 4] - '0');
+    if (y >= 1970 && y <= 2199) {
+      year = y;
+      p += 5;
+    }
   }
   std::optional<core::TimeMs> t;
   if (year != 0) {
@@ -372,7 +387,12 @@ auto parse_syslog(std::string_view line, const ParseContext& ctx, SyslogHeader& 
   if (line.size() >= 3 && line[0] == '<') {
     std::size_t p = 1;
     int pri = 0;
-    if (read_number(line, p, 3, pri) && p < line.size() && line[p] == '>' && pri <= 191) {
+    // RFC 5424 caps PRI at 191, but real senders exceed it (Venustech sends <205>, <212>,
+    // <318>, <430>; vendor-formats-cn.md, "PRI above 191"). Rejecting the envelope would lose
+    // the header and usually the whole line, so any 1-3 digit PRI is accepted and kept raw:
+    // log.syslog.priority holds it, and facility/severity are left out because the value
+    // encodes no valid pair (apply_syslog_origin).
+    if (read_number(line, p, 3, pri) && p < line.size() && line[p] == '>') {
       h.pri = pri;
       pos = p + 1;
     }
@@ -409,8 +429,10 @@ auto parse_syslog(std::string_view line, const ParseContext& ctx, SyslogHeader& 
 void apply_syslog_origin(const SyslogHeader& h, core::Event& out) {
   if (h.pri >= 0) {
     out.set_int("log.syslog.priority", h.pri);
-    out.set_int("log.syslog.facility.code", h.pri / 8);
-    out.set_int("log.syslog.severity.code", h.pri % 8);
+    if (h.pri <= kMaxPri) {  // above it the PRI names no facility (kept raw only)
+      out.set_int("log.syslog.facility.code", h.pri / 8);
+      out.set_int("log.syslog.severity.code", h.pri % 8);
+    }
   }
   // A payload that names its own host (a forwarded Windows event's Computer) wins over the
   // forwarder in the envelope.
