@@ -11,6 +11,7 @@
 #include "siem/api/server.hpp"
 #include "siem/core/bounded_queue.hpp"
 #include "siem/correlate/correlator.hpp"
+#include "siem/ingest/parse_counters.hpp"
 #include "siem/ingest/source.hpp"
 #include "siem/parsers/normalizer.hpp"
 #include "siem/parsers/transcoder.hpp"
@@ -39,24 +40,35 @@ struct ParseSettings {
   std::string format = "auto";
   int tz_offset_minutes = 0;
   std::string encoding = "utf-8";
+  std::size_t counter_row = 0;  ///< the source's row in ingest::ParseCounters
 };
 
-/// Normalizes and correlates committed batches. Owned by the processing thread.
+/// Normalizes and correlates committed batches. Owned by the processing thread (recovery
+/// runs it on the main thread before that thread starts). Borrows the store and the counters.
 class Processor {
 public:
   Processor(store::Store& store, correlate::RuleSet rules, const core::Clock& clock,
-            std::map<std::string, ParseSettings, std::less<>> settings)
-      : store_(store), rules_(std::move(rules)), clock_(clock), settings_(std::move(settings)) {}
+            std::map<std::string, ParseSettings, std::less<>> settings,
+            ingest::ParseCounters& counters)
+      : store_(store)
+      , rules_(std::move(rules))
+      , clock_(clock)
+      , settings_(std::move(settings))
+      , counters_(counters) {
+    // Records of sources no longer configured (replayed from the ledger) parse as auto.
+    unconfigured_.counter_row = counters_.unconfigured_row();
+  }
 
   auto process(const Committed& c) -> core::Status {
     events_.resize(c.records.size());
     for (std::size_t i = 0; i < c.records.size(); ++i) {
       const auto& rec = c.records[i];
       const std::string& source = rec.source.empty() ? c.source : rec.source;
-      ParseSettings ps;
+      const ParseSettings* found = &unconfigured_;
       if (auto it = settings_.find(source); it != settings_.end()) {
-        ps = it->second;
+        found = &it->second;
       }
+      const ParseSettings& ps = *found;
       SIEM_TRY_ASSIGN(auto* normalizer, normalizer_for(ps.format));
       auto& ev = events_[i];
       std::string_view text = rec.bytes;
@@ -77,6 +89,7 @@ public:
       ev.ref = c.engagement + ":" + std::to_string(c.first_seq + i);
       ev.raw_hash = i < c.hashes.size() ? c.hashes[i] : std::string{};
       ev.set("siem.source", source);
+      counters_.count(ps.counter_row, ev);
     }
     const std::uint64_t last = c.first_seq + c.records.size() - 1;
     SIEM_TRY(store_.put_events(c.engagement, events_, last));
@@ -128,6 +141,8 @@ private:
   correlate::RuleSet rules_;
   const core::Clock& clock_;
   std::map<std::string, ParseSettings, std::less<>> settings_;
+  ParseSettings unconfigured_;
+  ingest::ParseCounters& counters_;
   std::unordered_map<std::string, std::unique_ptr<parsers::Normalizer>> normalizers_;
   std::unordered_map<std::string, std::unique_ptr<correlate::Correlator>> correlators_;
   std::unordered_map<std::string, std::unique_ptr<parsers::Transcoder>> transcoders_;
@@ -213,9 +228,17 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   }
   auto& store = **opened;
 
+  // Normalization outcome counters for /metrics: one pre-created row per source, so the
+  // processing stage counts without allocating.
+  std::vector<ingest::ParseCounterSource> counter_rows;
+  counter_rows.reserve(config.sources.size());
+  for (const auto& s : config.sources) {
+    counter_rows.push_back({s.name, s.format});
+  }
+  ingest::ParseCounters parse_counters(std::move(counter_rows));
   std::map<std::string, ParseSettings, std::less<>> settings;
   for (const auto& s : config.sources) {
-    settings[s.name] = {s.format, s.tz_offset_minutes, s.encoding};
+    settings[s.name] = {s.format, s.tz_offset_minutes, s.encoding, parse_counters.row(s.name)};
   }
   for (const auto& s : config.sources) {
     if (auto n = parsers::Normalizer::create(s.format); !n) {
@@ -224,7 +247,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       return 2;
     }
   }
-  Processor processor(store, rules, clock, settings);
+  Processor processor(store, rules, clock, settings, parse_counters);
 
   // Recovery: normalize and correlate what the ledger holds beyond the processed checkpoint
   // (a crash between the ledger commit and event storage leaves such a tail).
@@ -377,6 +400,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   api::Server server(config.api, store, clock);
   server.set_metrics_source([&] {
     std::string m = ingest::metrics_text(sources);
+    m += parse_counters.metrics_text();
     m += "# HELP siem_pipeline_queue_batches Batches waiting between stages.\n";
     m += "# TYPE siem_pipeline_queue_batches gauge\n";
     m += "siem_pipeline_queue_batches{stage=\"ledger\"} " + std::to_string(raw_q.size()) + "\n";

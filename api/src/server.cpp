@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 #include <poll.h>
 
@@ -17,6 +18,7 @@
 #include <list>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace siem::api {
@@ -122,7 +124,64 @@ private:
   SteadyClock::time_point deadline_ = SteadyClock::now() + kIoTimeout;
 };
 
-auto to_response(const detail::Response& r, unsigned version, bool keep_alive)
+/// The same stream interface over memory, for Server::serve_bytes(): reads consume `input`
+/// (then report eof, as a peer that closed its side), writes append to `output`.
+class MemoryStream {
+public:
+  MemoryStream(std::string_view input, std::string& output) : input_(input), output_(output) {}
+
+  void expires_after(SteadyClock::duration /*d*/) {}
+
+  template <class MutableBuffers>
+  auto read_some(const MutableBuffers& buffers, beast::error_code& ec) -> std::size_t {
+    ec = {};
+    if (input_.empty()) {
+      ec = asio::error::eof;
+      return 0;
+    }
+    const std::size_t n = asio::buffer_copy(buffers, asio::buffer(input_.data(), input_.size()));
+    input_.remove_prefix(n);
+    return n;
+  }
+
+  template <class MutableBuffers>
+  auto read_some(const MutableBuffers& buffers) -> std::size_t {
+    beast::error_code ec;
+    const std::size_t n = read_some(buffers, ec);
+    if (ec) {
+      throw beast::system_error{ec};
+    }
+    return n;
+  }
+
+  template <class ConstBuffers>
+  auto write_some(const ConstBuffers& buffers, beast::error_code& ec) -> std::size_t {
+    ec = {};
+    std::size_t n = 0;
+    for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+         ++it) {
+      const asio::const_buffer b{*it};
+      output_.append(static_cast<const char*>(b.data()), b.size());
+      n += b.size();
+    }
+    return n;
+  }
+
+  template <class ConstBuffers>
+  auto write_some(const ConstBuffers& buffers) -> std::size_t {
+    beast::error_code ec;
+    return write_some(buffers, ec);
+  }
+
+private:
+  std::string_view input_;
+  std::string& output_;
+};
+
+/// `head`: the answer to a HEAD request, sent without its content (RFC 9110 9.3.2) but with the
+/// Content-Length it would have; a body there would be read as the start of the next response
+/// on a keep-alive connection.
+auto to_response(const detail::Response& r, unsigned version, bool keep_alive, bool head = false)
     -> http::response<http::string_body> {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "siem");
@@ -135,6 +194,9 @@ auto to_response(const detail::Response& r, unsigned version, bool keep_alive)
   res.body() = r.body;
   res.keep_alive(keep_alive);
   res.prepare_payload();
+  if (head) {
+    res.body().clear();
+  }
   return res;
 }
 
@@ -175,6 +237,10 @@ struct Server::Impl {
 
   void accept_loop();
   void serve(tcp::socket socket);
+  /// The HTTP/1.1 exchange of one connection (requests until the peer closes, an error, or
+  /// a response without keep-alive). Stream: TimedStream or MemoryStream.
+  template <class Stream>
+  void serve_stream(Stream& stream, const std::string& peer_ip, bool loopback);
   void reap();
   void reject(tcp::socket& socket);
 
@@ -271,66 +337,75 @@ void Server::Impl::serve(tcp::socket socket) {
     }
 
     TimedStream stream{socket, stopping};
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(kHeaderLimit);
-      parser.body_limit(options.max_body_bytes);
-      stream.expires_after(kIoTimeout);
-      http::read_header(stream, buffer, parser, ec);
-      if (!ec && parser.get()[http::field::expect] == "100-continue") {
-        // curl and others wait for this before sending a body.
-        http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
-        http::write(stream, cont, ec);
-      }
-      if (!ec && !parser.is_done()) {
-        http::read(stream, buffer, parser, ec);
-      }
-      if (ec == http::error::end_of_stream || ec == beast::error::timeout
-          || ec == asio::error::operation_aborted || ec == asio::error::connection_reset
-          || ec == asio::error::eof) {
-        break;
-      }
-      if (ec) {
-        detail::Response answer;
-        if (ec == http::error::body_limit) {
-          // The header is complete, so the refused call can be audited.
-          detail::Request r;
-          r.method = std::string{parser.get().method_string()};
-          r.target = std::string{parser.get().target()};
-          r.authorization = std::string{parser.get()[http::field::authorization]};
-          r.peer_ip = peer_ip;
-          r.peer_loopback = loopback;
-          answer = handler.refuse(r, 413, "request body too large");
-        } else {
-          answer = detail::error_response(400, "malformed HTTP request");
-        }
-        auto res = to_response(answer, 11, false);
-        stream.expires_after(std::chrono::seconds{5});
-        http::write(stream, res, ec);
-        break;
-      }
-      const auto& req = parser.get();
-      detail::Request r;
-      r.method = std::string{req.method_string()};
-      r.target = std::string{req.target()};
-      r.authorization = std::string{req[http::field::authorization]};
-      r.body = req.body();
-      r.peer_ip = peer_ip;
-      r.peer_loopback = loopback;
-      const auto answer = handler.handle(r);
-      const bool keep_alive = req.keep_alive() && !stopping.load();
-      auto res = to_response(answer, req.version(), keep_alive);
-      stream.expires_after(kIoTimeout);
-      http::write(stream, res, ec);
-      if (ec || !keep_alive) {
-        break;
-      }
-    }
+    serve_stream(stream, peer_ip, loopback);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
   } catch (const std::exception&) {
     // The connection is dropped; the socket closes with its destructor.
+  }
+}
+
+template <class Stream>
+void Server::Impl::serve_stream(Stream& stream, const std::string& peer_ip, bool loopback) {
+  beast::error_code ec;
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(options.max_body_bytes);
+    stream.expires_after(kIoTimeout);
+    http::read_header(stream, buffer, parser, ec);
+    // curl and others wait for this before sending a body. Only for a body still to come, and
+    // never to an HTTP/1.0 client, which must not get a 1xx answer (RFC 9110 10.1.1).
+    if (!ec && !parser.is_done() && parser.get().version() >= 11
+        && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
+      http::write(stream, cont, ec);
+    }
+    if (!ec && !parser.is_done()) {
+      http::read(stream, buffer, parser, ec);
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout
+        || ec == asio::error::operation_aborted || ec == asio::error::connection_reset
+        || ec == asio::error::eof) {
+      break;
+    }
+    if (ec) {
+      detail::Response answer;
+      if (ec == http::error::body_limit) {
+        // The header is complete, so the refused call can be audited.
+        detail::Request r;
+        r.method = std::string{parser.get().method_string()};
+        r.target = std::string{parser.get().target()};
+        r.authorization = std::string{parser.get()[http::field::authorization]};
+        r.peer_ip = peer_ip;
+        r.peer_loopback = loopback;
+        answer = handler.refuse(r, 413, "request body too large");
+      } else {
+        answer = detail::error_response(400, "malformed HTTP request");
+      }
+      const bool head = parser.is_header_done() && parser.get().method() == http::verb::head;
+      auto res = to_response(answer, 11, false, head);
+      stream.expires_after(std::chrono::seconds{5});
+      http::write(stream, res, ec);
+      break;
+    }
+    const auto& req = parser.get();
+    detail::Request r;
+    r.method = std::string{req.method_string()};
+    r.target = std::string{req.target()};
+    r.authorization = std::string{req[http::field::authorization]};
+    r.body = req.body();
+    r.peer_ip = peer_ip;
+    r.peer_loopback = loopback;
+    const auto answer = handler.handle(r);
+    const bool keep_alive = req.keep_alive() && !stopping.load();
+    auto res = to_response(answer, req.version(), keep_alive, req.method() == http::verb::head);
+    stream.expires_after(kIoTimeout);
+    http::write(stream, res, ec);
+    if (ec || !keep_alive) {
+      break;
+    }
   }
 }
 
@@ -422,6 +497,20 @@ auto Server::port() const -> std::uint16_t {
 
 void Server::set_metrics_source(std::function<std::string()> fn) {
   impl_->handler.set_metrics_source(std::move(fn));
+}
+
+auto Server::serve_bytes(std::string_view input, std::string_view peer_ip) -> std::string {
+  std::string output;
+  try {
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(peer_ip, ec);
+    const bool loopback = !ec && is_loopback(address);
+    MemoryStream stream{input, output};
+    impl_->serve_stream(stream, std::string{peer_ip}, loopback);
+  } catch (const std::exception&) {
+    // As on a socket: the connection is dropped with what was written so far.
+  }
+  return output;
 }
 
 }  // namespace siem::api

@@ -984,6 +984,8 @@ auto Store::verify(std::string_view engagement) -> Result<std::vector<VerifyRepo
       }
     };
     auto* db = e->inst->db.get();
+    // A copy: clang 14 (the fuzz build) cannot capture a structured binding in a lambda.
+    const auto alg = e->alg;
     Digest prev{};
     std::uint64_t expected = 1;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->raw));
@@ -1006,7 +1008,7 @@ auto Store::verify(std::string_view engagement) -> Result<std::vector<VerifyRepo
       auto s = decode_raw_block(name, first, it->value().ToStringView(),
                                 [&](core::RawRecord&& rec) {
                                   const auto link =
-                                      detail::chain_link(e->alg, prev, rec.seq, rec.received_at,
+                                      detail::chain_link(alg, prev, rec.seq, rec.received_at,
                                                          rec.source, rec.position, rec.bytes);
                                   if (core::to_hex(detail::digest_view(link)) != rec.hash) {
                                     fail(rec.seq, "record " + std::to_string(rec.seq)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every fuzz_* target in BUILD_DIR for SECONDS each, seeded with the golden inputs (one
-# line per seed file). Exit non-zero on the first finding; the reproducer stays in the
-# artifact directory that is printed.
+# Runs every fuzz_* target in BUILD_DIR for SECONDS each. The parser targets are seeded with
+# the golden inputs (one line per seed file); fuzz_http with the raw requests in http_seeds/
+# and the dictionary http.dict. Exit non-zero on the first finding; the reproducer stays in
+# the artifact directory that is printed. Optional third argument: run only that target.
 set -euo pipefail
 BUILD=${1:-build-fuzz}
 SECONDS_EACH=${2:-30}
+ONLY=${3:-}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SEEDS=$(mktemp -d /tmp/siem-fuzz-seeds-XXXXXX)
 ARTIFACTS=${FUZZ_ARTIFACTS:-$BUILD/fuzz-artifacts}
@@ -24,10 +26,22 @@ status=0
 for t in "$BUILD"/tests/fuzz/fuzz_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
+  if [ -n "$ONLY" ] && [ "$name" != "$ONLY" ]; then
+    continue
+  fi
   work=$(mktemp -d /tmp/siem-fuzz-corpus-XXXXXX)
+  # Scratch space of targets that need files (fuzz_http's store), removed even after a finding.
+  scratch=$(mktemp -d /dev/shm/siem-fuzz-tmp-XXXXXX 2>/dev/null \
+    || mktemp -d /tmp/siem-fuzz-tmp-XXXXXX)
+  seeds=$SEEDS
+  extra=(-max_len=65536)
+  if [ "$name" = fuzz_http ]; then
+    seeds=$SRC/tests/fuzz/http_seeds
+    extra=(-max_len=16384 -dict="$SRC/tests/fuzz/http.dict")
+  fi
   echo "=== $name: ${SECONDS_EACH}s"
-  if ! "$t" "$work" "$SEEDS" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
-      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$name-" \
+  if ! SIEM_FUZZ_TMPDIR=$scratch "$t" "$work" "$seeds" -max_total_time="$SECONDS_EACH" "${extra[@]}" \
+      -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$name-" \
       >"$ARTIFACTS/$name.log" 2>&1; then
     echo "FINDING in $name (log and reproducer in $ARTIFACTS):"
     tail -40 "$ARTIFACTS/$name.log"
@@ -35,7 +49,7 @@ for t in "$BUILD"/tests/fuzz/fuzz_*; do
   else
     grep -E "stat::number_of_executed_units|cov: " "$ARTIFACTS/$name.log" | tail -2
   fi
-  rm -rf "$work"
+  rm -rf "$work" "$scratch"
 done
 rm -rf "$SEEDS"
 exit $status

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace siem::store {
 class Store;
@@ -66,6 +67,14 @@ public:
   /// Called per scrape, from a server thread; it must be thread-safe and must not throw
   /// (an exception is caught and the text left out). An empty function removes the source.
   void set_metrics_source(std::function<std::string()> fn);
+
+  /// Serves one connection without a socket: `input` is everything the client sends (one or
+  /// more pipelined requests), then the client closes its side. Returns the bytes the server
+  /// writes back. Parsing, limits (header, `max_body_bytes`), `100-continue`, keep-alive,
+  /// routing, authentication and audit are those of a real connection from `peer_ip` (an IP
+  /// literal; loopback rules apply when it is one). The server need not be started.
+  /// For tests and fuzzing; never throws. Thread-safe.
+  auto serve_bytes(std::string_view input, std::string_view peer_ip = "127.0.0.1") -> std::string;
 
 private:
   struct Impl;
