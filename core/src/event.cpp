@@ -362,7 +362,7 @@ void Event::append_json(std::string& out) const {
       }
       std::memcpy(p, frags + at, layout.frags.size() - at);
       p += layout.frags.size() - at;
-      out.append(first, p);
+      out.append(first, static_cast<std::size_t>(p - first));  // (ptr, ptr) would copy via a temporary string
       return;
     }
   }

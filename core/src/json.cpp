@@ -195,12 +195,12 @@ auto write_json_double(char* dst, double v) -> char* {
 
 void append_json_int(std::string& out, std::int64_t v) {
   char buf[kJsonNumberBound];
-  out.append(buf, write_json_int(buf, v));
+  out.append(buf, static_cast<std::size_t>(write_json_int(buf, v) - buf));
 }
 
 void append_json_double(std::string& out, double v) {
   char buf[kJsonNumberBound];
-  out.append(buf, write_json_double(buf, v));
+  out.append(buf, static_cast<std::size_t>(write_json_double(buf, v) - buf));
 }
 
 void JsonWriter::separator() {

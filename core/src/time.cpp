@@ -62,7 +62,7 @@ auto year_of(TimeMs t) -> int { return civil_from_days(floor_div(t, 86'400'000))
 
 void append_rfc3339(std::string& out, TimeMs t) {
   char buf[kRfc3339Bound];
-  out.append(buf, write_rfc3339(buf, t));
+  out.append(buf, static_cast<std::size_t>(write_rfc3339(buf, t) - buf));
 }
 
 auto write_rfc3339(char* dst, TimeMs t) -> char* {
