@@ -354,6 +354,12 @@ public:
         }
       } else if (k == "msg") {
         out.set("message", v);
+        // Event 1574 ("Filename Logging") names the file: "Filename: <name>".
+        if (v.starts_with("Filename: ")) {
+          if (const auto name = trim(v.substr(10)); !name.empty()) {
+            out.set("file.name", name);
+          }
+        }
       } else if (k == "srcMac") {
         out.set("source.mac", v);
       } else if (k == "dstMac") {
@@ -495,6 +501,14 @@ public:
       }
     }
 
+    // Destination NAT: `dst`/`dstport` are the translated destination, `origdst`/
+    // `origdstport` the one the client addressed ("before translation or the application of
+    // a virtual connection", SNS field reference). ECS keeps the addressed one in
+    // destination.* and the translation in destination.nat.*, as modsrc does for the source.
+    const std::string_view origdst = fw_value(kv_, "origdst");
+    const std::string_view origdstport = fw_value(kv_, "origdstport");
+    const bool dnat = is_ip(origdst) && origdst != fw_value(kv_, "dst");
+    const bool dnat_port = dnat && parse_port(origdstport).has_value();
     for (const auto& [k, v] : kv_) {
       if (v.empty()) {
         continue;
@@ -502,7 +516,14 @@ public:
       if (k == "src") {
         address(out, "source", v, key_);
       } else if (k == "dst") {
-        address(out, "destination", v, key_);
+        if (dnat) {
+          address(out, "destination", origdst, key_);
+          if (!set_ip(out, "destination.nat.ip", v)) {
+            keep(out, "stormshield.sns", k, v);
+          }
+        } else {
+          address(out, "destination", v, key_);
+        }
       } else if (k == "address" && fw_value(kv_, "src").empty()) {
         address(out, "source", v, key_);
       } else if (k == "srcport") {
@@ -510,7 +531,10 @@ public:
           keep(out, "stormshield.sns", k, v);
         }
       } else if (k == "dstport") {
-        if (!set_port(out, "destination.port", v)) {
+        if (dnat_port) {
+          set_port(out, "destination.port", origdstport);
+        }
+        if (!set_port(out, dnat_port ? "destination.nat.port" : "destination.port", v)) {
           keep(out, "stormshield.sns", k, v);
         }
       } else if (k == "modsrc") {

@@ -1,6 +1,7 @@
 #include "common.hpp"
 #include "net_common.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 #include <vector>
@@ -56,8 +57,9 @@ auto find_proc(std::string_view s, std::string_view& name, std::string_view& pid
   return false;
 }
 
-// "[user@1.2.3.4_29010]": the peer of an administrative session.
-auto find_peer(std::string_view s, std::string_view& ip, std::string_view& port) -> bool {
+// "[user@1.2.3.4_29010]": the administrator and peer of an administrative session.
+auto find_peer(std::string_view s, std::string_view& ip, std::string_view& port,
+               std::string_view* user = nullptr) -> bool {
   const auto open = s.find('[');
   if (open == std::string_view::npos) {
     return false;
@@ -71,7 +73,24 @@ auto find_peer(std::string_view s, std::string_view& ip, std::string_view& port)
   const auto us = peer.rfind('_');
   ip = peer.substr(0, us);
   port = us == std::string_view::npos ? std::string_view{} : peer.substr(us + 1);
+  if (user != nullptr) {
+    *user = s.substr(open + 1, at - open - 1);
+  }
   return is_ip(ip);
+}
+
+// The text after `label` up to `stop` (or the end), trimmed; empty when `label` is absent.
+auto text_after(std::string_view s, std::string_view label, std::string_view stop)
+    -> std::string_view {
+  const auto at = s.find(label);
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  auto v = s.substr(at + label.size());
+  if (const auto e = v.find(stop); e != std::string_view::npos) {
+    v = v.substr(0, e);
+  }
+  return trim(v);
 }
 
 /// Barracuda CloudGen Firewall: the firewall activity log (`[yyyy mm dd HH:MM:SS Type
@@ -245,20 +264,62 @@ private:
     out.set("message", msg);
     std::string_view ip;
     std::string_view port;
-    if (find_peer(text, ip, port)) {
+    std::string_view admin;
+    if (find_peer(text, ip, port, &admin)) {
       set_ip(out, "source.ip", ip);
+      out.set("source.address", ip);
       set_port(out, "source.port", port);
+      if (!admin.empty() && admin.find(' ') == std::string_view::npos) {
+        out.set("user.name", admin);
+      }
     }
-    // "Login <name> from 10.0.0.1 : Allowed." / "... : Denied."
+    // "Login <name> from 10.0.0.1[:port] : Allowed." / "... : Denied."
     if (const auto from = msg.find(" from "); from != std::string_view::npos) {
       const auto s = from + 6;
-      auto e = msg.find_first_of(" :,", s);
-      const auto addr = msg.substr(s, e == std::string_view::npos ? std::string_view::npos : e - s);
+      const auto e = msg.find_first_of(" ,", s);
+      std::string_view addr =
+          msg.substr(s, e == std::string_view::npos ? std::string_view::npos : e - s);
+      std::string_view client_port;
+      // An IPv4 address may carry the client port ("10.0.0.1:51234"); an IPv6 one is bare.
+      if (const auto colon = addr.find(':');
+          colon != std::string_view::npos && addr.find(':', colon + 1) == std::string_view::npos) {
+        client_port = addr.substr(colon + 1);
+        addr = addr.substr(0, colon);
+      }
       if (set_ip(out, "source.ip", addr)) {
         out.set("source.address", addr);
+        set_port(out, "source.port", client_port);
+      }
+    }
+    // A configuration commit: "Commit operation: <n> Copy: <file> from <source>".
+    if (const auto op = text_after(msg, "Commit operation: ", " "); !op.empty()) {
+      out.set("event.category", "configuration");
+      out.set("event.type", "change");
+      out.set("barracuda.cloudgen.commit_operation", op);
+    }
+    if (const auto copy = msg.find("Copy: "); copy != std::string_view::npos) {
+      const auto what = trim(msg.substr(copy + 6));
+      // "Copy: from x" names no file.
+      const auto from_at = what == "from" || what.starts_with("from ") ? 0 : what.find(" from ");
+      const auto file = trim(what.substr(0, from_at));
+      if (!file.empty() && file.find(' ') == std::string_view::npos) {
+        out.set("file.name", file);
+      }
+      if (from_at != std::string_view::npos) {
+        const auto src = trim(what.substr(std::min(what.size(), from_at + (from_at == 0 ? 4 : 6))));
+        if (!src.empty()) {
+          out.set("barracuda.cloudgen.copy_source", src);
+        }
       }
     }
     if (msg.starts_with("Login ")) {
+      // The login name as logged, up to " from ". Underscores are legal in account names,
+      // so a "name_suffix" login is not split.
+      const auto login = msg.substr(6, msg.find(" from ") - 6);
+      if (msg.find(" from ") != std::string_view::npos && !login.empty()
+          && login.find(' ') == std::string_view::npos) {
+        out.set("user.name", login);
+      }
       out.set("event.category", "authentication");
       if (msg.ends_with(": Allowed.") || msg.ends_with(": Allowed")) {
         out.set("event.outcome", "success");

@@ -57,11 +57,22 @@ auto is_rule_name_label(std::string_view label) -> bool {
          || iequals(label, "rulename");
 }
 
+// SonicOS's "Filename Logging" event (1574) names the file in its message: "Filename: <name>".
+constexpr std::string_view kSonicwallFilenamePrefix = "Filename: ";
+
+// CEF senders whose extension departs from ArcSight's key dictionary.
+enum class CefDialect : std::uint8_t { generic, sonicwall };
+
 /// ArcSight Common Event Format: `CEF:Version|Vendor|Product|DeviceVersion|SignatureID|Name|
 /// Severity|Extension`, bare or inside a syslog envelope. Header pipes may be escaped `\|`;
 /// the extension is `key=value` pairs whose values may contain spaces and escaped `\=`.
 /// ArcSight keys (short and long names) map to ECS; every other key, custom strings and
-/// their labels land under `cef.cef.<key>`. Owned by one worker.
+/// their labels land under `cef.cef.<key>`. SonicOS (vendor "SonicWall"/"Dell SonicWALL")
+/// writes its native syslog fields in CEF with its own conventions, mapped as its native
+/// parser does: the signature ID is a message ID (`event.code`, not a rule), `susr` is the
+/// user, label-less `cs1` the access rule ("5 (LAN->WAN)"), `app` a numeric application ID,
+/// `appName` the application, `proto=tcp/https` transport and service, `fw_action` the
+/// verdict. Owned by one worker.
 class CefParser final : public FormatParser {
 public:
   CefParser() {
@@ -146,9 +157,16 @@ public:
     set_header(out, "observer.vendor", h[1]);
     set_header(out, "observer.product", h[2]);
     set_header(out, "observer.version", h[3]);
-    set_header(out, "rule.id", h[4]);
+    const CefDialect dialect =
+        icontains(h[1], "sonicwall") ? CefDialect::sonicwall : CefDialect::generic;
+    if (dialect == CefDialect::sonicwall) {
+      out.set("observer.type", "firewall");
+      out.set("event.category", "network");
+    } else {
+      set_header(out, "rule.id", h[4]);
+      set_header(out, "rule.name", h[5]);
+    }
     set_header(out, "event.code", h[4]);
-    set_header(out, "rule.name", h[5]);
     set_header(out, "cef.cef.name", h[5]);
     const auto sev = trim(h[6]);
     if (const auto s = parse_int(sev); s && *s >= 0 && *s <= 10) {
@@ -172,6 +190,9 @@ public:
         continue;
       }
       bool mapped = true;
+      if (dialect == CefDialect::sonicwall && map_sonicwall(out, k, raw, v, suser)) {
+        continue;
+      }
       if (k == "src" || k == "sourceAddress") {
         mapped = set_ip(out, "source.ip", v);
       } else if (k == "dst" || k == "destinationAddress") {
@@ -309,14 +330,14 @@ public:
     // The device named in the record is the host the event comes from; without one, the
     // envelope's sender, else the host the record is about.
     if (!dvchost.empty()) {
-      out.set("host.hostname", unescape(dvchost, unesc_));
+      out.set("host.hostname", unquote(trim(unescape(dvchost, unesc_))));
     } else if (!out.has("host.hostname") && !shost.empty()) {
-      out.set("host.hostname", unescape(shost, unesc_));
+      out.set("host.hostname", unquote(trim(unescape(shost, unesc_))));
     }
     if (!suser.empty()) {
-      out.set("user.name", unescape(suser, unesc_));
+      out.set("user.name", unquote(trim(unescape(suser, unesc_))));
     } else if (!duser.empty()) {
-      out.set("user.name", unescape(duser, unesc_));
+      out.set("user.name", unquote(trim(unescape(duser, unesc_))));
     }
     if (t_start) {
       set_time(out, "event.start", *t_start);
@@ -332,7 +353,7 @@ public:
       out.timestamp = t_end;
     }
     if (!outcome_given && !act.empty()) {
-      if (const auto o = outcome_of_action(unescape(act, unesc_)); !o.empty()) {
+      if (const auto o = outcome_of_action(unquote(trim(unescape(act, unesc_)))); !o.empty()) {
         out.set("event.outcome", o);
       }
     }
@@ -340,6 +361,51 @@ public:
   }
 
 private:
+  // SonicOS keys whose meaning differs from ArcSight's (see the class comment); true when
+  // `k` was handled. `suser` receives the raw user for the user.name decision.
+  auto map_sonicwall(core::Event& out, std::string_view k, std::string_view raw, std::string_view v,
+                     std::string_view& suser) -> bool {
+    if (k == "susr") {
+      out.set("source.user.name", v);
+      suser = raw;
+    } else if (k == "cs1" && labels_[0].empty()) {  // labels_[0]: cs1Label
+      out.set("rule.name", v);
+      set_vendor(out, key_, "cef.cef.", k, v);
+    } else if (k == "app") {
+      set_vendor(out, key_, "cef.cef.", k, v);  // a numeric application ID
+    } else if (k == "appName") {
+      out.set("network.application", v);
+    } else if (k == "proto") {
+      if (!set_transport(out, v, tmp_)) {
+        set_vendor(out, key_, "cef.cef.", k, v);
+      } else if (const auto slash = v.find('/'); slash != std::string_view::npos
+                                                 && slash + 1 < v.size()
+                                                 && !parse_int(v.substr(slash + 1))) {
+        out.set("network.protocol", to_lower(v.substr(slash + 1), tmp_));
+      }
+    } else if (k == "fw_action") {
+      // The firewall's verdict, as in SonicOS's native syslog; "NA" for non-traffic events.
+      set_vendor(out, key_, "cef.cef.", k, v);
+      if (v == "drop" || v == "reject") {
+        out.set("event.action", v);
+        out.set("event.outcome", "failure");
+        out.set("event.type", "denied");
+      } else if (v == "forward") {
+        out.set("event.action", v);
+        out.set("event.outcome", "success");
+        out.set("event.type", "allowed");
+      }
+    } else if (k == "msg" && v.starts_with(kSonicwallFilenamePrefix)) {
+      out.set("message", v);
+      if (const auto name = trim(v.substr(kSonicwallFilenamePrefix.size())); !name.empty()) {
+        out.set("file.name", name);
+      }
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   // Splits the extension into (key, raw value) pairs. A value runs to the next " key=":
   // values may hold spaces, and '=' inside them is escaped.
   void parse_extension(std::string_view ext) {

@@ -44,3 +44,9 @@ check Okta__okta-system-logs 90
 check nginx__access 90
 check apache__error 90
 check apache__access 85
+# Squid and SonicWall agree fully; Barracuda's and Stormshield's remaining misses are ground
+# truth we do not follow (a login name cut at '_', destination NAT copied from the source).
+check Squid__squid 95
+check SonicWall__sonicwall-fw 95
+check Barracuda__barracuda-cloudgen-firewall 85
+check Stormshield__stormshield_network_security 85

@@ -68,6 +68,10 @@ constexpr std::string_view kNginxError =
 constexpr std::string_view kSquid =
     "1642667037.129    120 192.0.2.44 TCP_MISS/200 5120 GET http://example.com:8080/p/q?z=1 "
     "bob HIER_DIRECT/203.0.113.80 text/html";
+constexpr std::string_view kSquidCombined =
+    R"x(192.0.2.45 - carol [27/Nov/2025:09:00:00 +0100] "GET http://www.example.com/a%20b.html HTTP/1.1" 403 3868 "-" "Mozilla/5.0" TCP_DENIED:HIER_NONE)x";
+constexpr std::string_view kSquidCustomTime =
+    R"x(192.0.2.46 - - [2025-11-27 09:00:01] "CONNECT secure.example.org:443 HTTP/1.1" 200 4521)x";
 
 }  // namespace
 
@@ -187,6 +191,44 @@ BOOST_AUTO_TEST_CASE(squid_native) {
   BOOST_TEST(ev.timestamp.value_or(0) == 1642667037129);
 }
 
+// Squid's "combined" logformat: NCSA shape ending in %Ss:%Sh.
+BOOST_AUTO_TEST_CASE(squid_combined) {
+  Fixture f;
+  const auto& ev = f.parse(kSquidCombined);
+  BOOST_TEST(f.str("event.dataset") == "squid.access");
+  BOOST_TEST(f.str("event.action") == "tcp_denied");
+  BOOST_TEST(f.str("event.outcome") == "failure");
+  BOOST_TEST(f.str("source.ip") == "192.0.2.45");
+  BOOST_TEST(f.str("user.name") == "carol");
+  BOOST_TEST(f.str("http.request.method") == "GET");
+  BOOST_TEST(f.str("url.original") == "http://www.example.com/a%20b.html");
+  BOOST_TEST(f.str("url.path") == "/a b.html");
+  BOOST_TEST(f.str("destination.domain") == "www.example.com");
+  BOOST_TEST(f.num("http.response.status_code") == 403);
+  BOOST_TEST(f.num("http.response.bytes") == 3868);
+  BOOST_TEST(f.str("user_agent.original") == "Mozilla/5.0");
+  BOOST_TEST(f.str("squid.access.hierarchy_code") == "HIER_NONE");
+  BOOST_TEST(f.str("network.transport") == "tcp");
+  BOOST_TEST(ev.timestamp.value_or(0) == at(2025, 11, 27, 8));
+}
+
+// A strftime %tl without a zone is in the source's zone; an absolute (CONNECT) target marks
+// a proxy line without the %Ss:%Sh field.
+BOOST_AUTO_TEST_CASE(squid_custom_time_uses_context_zone) {
+  Fixture f;
+  const auto& ev = f.parse(kSquidCustomTime, ParseContext{at(2026, 11, 27), 120});
+  BOOST_TEST(f.str("event.dataset") == "squid.access");
+  BOOST_TEST(f.str("http.request.method") == "CONNECT");
+  BOOST_TEST(f.str("destination.domain") == "secure.example.org");
+  BOOST_TEST(f.num("destination.port") == 443);
+  BOOST_TEST(f.str("event.action") == "<absent>");
+  BOOST_TEST(ev.timestamp.value_or(0) == at(2025, 11, 27, 7, 0, 1));
+  f.parse(R"x(192.0.2.46 - - [05/11/2025 09:00:01] "GET http://a.example/ HTTP/1.1" 200 1)x");
+  BOOST_TEST(f.ev.timestamp.value_or(0) == at(2025, 5, 11, 9, 0, 1));
+  f.parse(R"x(192.0.2.46 - - [25/11/2025 09:00:01] "GET http://a.example/ HTTP/1.1" 200 1)x");
+  BOOST_TEST(f.ev.timestamp.value_or(0) == at(2025, 11, 25, 9, 0, 1));
+}
+
 BOOST_AUTO_TEST_CASE(does_not_claim_other_formats) {
   Fixture f;
   f.parse("<38>Nov 27 01:02:03 host sshd[42]: Accepted password for alice from 10.0.0.5 port 50000 ssh2");
@@ -195,6 +237,10 @@ BOOST_AUTO_TEST_CASE(does_not_claim_other_formats) {
   BOOST_TEST(f.str("event.dataset") == "syslog");
   f.parse("1642667037.129 hello world");
   BOOST_TEST(f.str("event.kind") == "unparsed");
+  // A web server's CLF line with an absolute URL (a proxy probe) stays Apache's.
+  f.parse(
+      R"x(203.0.113.9 - - [27/Nov/2025:08:00:07 +0000] "GET http://www.example.com/ HTTP/1.1" 404 196)x");
+  BOOST_TEST(f.str("event.dataset") == "apache.access");
 }
 
 // Every byte prefix, NUL bytes, invalid UTF-8 and a 1 MiB line: never a crash, one event.
@@ -202,7 +248,8 @@ BOOST_AUTO_TEST_CASE(robust_on_any_bytes) {
   for (const auto format : {"auto", "apache/access", "nginx/access", "apache/error",
                             "nginx/error", "squid/access"}) {
     Fixture f(format);
-    for (const auto line : {kCombined, kNginxChain, kApacheError, kNginxError, kSquid}) {
+    for (const auto line : {kCombined, kNginxChain, kApacheError, kNginxError, kSquid,
+                            kSquidCombined, kSquidCustomTime}) {
       for (std::size_t n = 0; n <= line.size(); ++n) {
         f.parse(line.substr(0, n));
         BOOST_TEST(f.ev.timestamp.has_value());
@@ -225,8 +272,10 @@ BOOST_AUTO_TEST_CASE(robust_on_any_bytes) {
 // per line. Forced formats keep other families' parsers out of the count.
 BOOST_AUTO_TEST_CASE(no_allocation_per_line_in_steady_state) {
   const std::pair<std::string_view, std::string_view> cases[] = {
-      {"apache/access", kCombined},   {"nginx/access", kNginxChain}, {"apache/error", kApacheError},
-      {"nginx/error", kNginxError}, {"squid/access", kSquid}};
+      {"apache/access", kCombined},      {"nginx/access", kNginxChain},
+      {"apache/error", kApacheError},    {"nginx/error", kNginxError},
+      {"squid/access", kSquid},          {"squid/access", kSquidCombined},
+      {"squid/access", kSquidCustomTime}};
   for (const auto& [format, line] : cases) {
     Fixture f(format);
     for (int i = 0; i < 3; ++i) {
