@@ -13,45 +13,53 @@ namespace {
 
 constexpr std::size_t kMaxDepth = 16;
 
-// Keys are short ASCII names: mix 8 bytes at a time (a per-byte FNV was a tenth of the
-// normalize time).
-auto key_hash(std::string_view key) -> std::uint32_t {
+// A cheap signature of a key for the shape hash: length, first and last 8 bytes (overlapping
+// loads, no byte loop). Collisions only cost a layout lookup that fails its byte comparison.
+auto key_sig(std::string_view key) -> std::uint64_t {
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
   const char* p = key.data();
   const std::size_t n = key.size();
-  auto load8 = [](const char* at) {
-    std::uint64_t v = 0;
-    std::memcpy(&v, at, 8);
-    return v;
-  };
-  auto load4 = [](const char* at) {
-    std::uint32_t v = 0;
-    std::memcpy(&v, at, 4);
-    return static_cast<std::uint64_t>(v);
-  };
-  std::uint64_t h = n * kMul;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    h = (h ^ load8(p + i)) * kMul;
-    h ^= h >> 29U;
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    std::uint32_t x = 0;
+    std::uint32_t y = 0;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = static_cast<unsigned char>(p[0]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8U)
+        | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16U);
   }
-  // The last 1..7 bytes by overlapping loads (no byte loop, no memcpy call): a function of
-  // the bytes and of n, which is all a hash needs.
-  std::uint64_t tail = 0;
-  if (i < n) {
-    if (n >= 8) {
-      tail = load8(p + n - 8);
-    } else if (n >= 4) {
-      tail = load4(p) | (load4(p + n - 4) << 32U);
-    } else {
-      tail = static_cast<unsigned char>(p[0]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8U)
-             | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16U);
+  return (a * kMul) ^ b ^ (n << 56U);
+}
+
+// Equal bytes of two keys of length n (8-byte words; no memcmp call for typical keys).
+auto same_key(const char* a, const char* b, std::size_t n) -> bool {
+  if (n < 8) {
+    return std::memcmp(a, b, n) == 0;
+  }
+  std::uint64_t x = 0;
+  std::uint64_t y = 0;
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (x != y) {
+      return false;
     }
   }
-  h = (h ^ tail) * kMul;
-  h ^= h >> 32U;
-  return static_cast<std::uint32_t>(h);
+  std::memcpy(&x, a + n - 8, 8);
+  std::memcpy(&y, b + n - 8, 8);
+  return x == y;
 }
+
+// Slots beyond this are compacted (superseded and erased ones dropped), so that a line that
+// repeats one key millions of times cannot grow an event without bound.
+constexpr std::size_t kCompactAt = 8192;
 
 auto mix(std::uint64_t h, std::uint64_t v) -> std::uint64_t {
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
@@ -61,69 +69,69 @@ auto mix(std::uint64_t h, std::uint64_t v) -> std::uint64_t {
 
 }  // namespace
 
-auto Event::find(std::string_view key) const -> const Slot* { return find(key, key_hash(key)); }
-
-auto Event::find(std::string_view key, std::uint32_t h) const -> const Slot* {
-  if (index_.empty()) {
-    return nullptr;
-  }
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    const auto e = index_[i];
-    if ((e >> 16U) != generation_ || (e & 0xFFFFU) == 0) {
-      return nullptr;
-    }
-    const auto& s = slots_[(e & 0xFFFFU) - 1];
-    if (s.hash == h && !s.erased && key_of(s) == key) {
-      return &s;
+// Fields are appended as set; a key set again gets a new slot and the latest one counts.
+// Lookups scan from the end (events hold tens of fields, and most are never looked up).
+auto Event::find(std::string_view key) const -> const Slot* {
+  for (std::size_t i = slots_.size(); i-- > 0;) {
+    const auto& s = slots_[i];
+    if (s.key_len == key.size() && same_key(arena_.data() + s.key_off, key.data(), key.size())) {
+      return s.erased ? nullptr : &s;
     }
   }
+  return nullptr;
 }
 
-void Event::index_insert(std::uint32_t hash, std::uint32_t slot) {
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-    const auto e = index_[i];
-    if ((e >> 16U) != generation_ || (e & 0xFFFFU) == 0) {
-      index_[i] = (static_cast<std::uint32_t>(generation_) << 16U) | (slot + 1);
-      return;
+auto Event::live(std::size_t i) const -> bool {
+  const auto& s = slots_[i];
+  if (s.erased) {
+    return false;
+  }
+  for (std::size_t j = i + 1; j < slots_.size(); ++j) {
+    const auto& t = slots_[j];
+    if (t.key_len == s.key_len
+        && same_key(arena_.data() + t.key_off, arena_.data() + s.key_off, s.key_len)) {
+      return false;
     }
   }
+  return true;
 }
 
-void Event::index_rebuild() {
-  std::size_t cap = index_.empty() ? 64 : index_.size();
-  while (cap < slots_.size() * 2 + 2) {
-    cap *= 2;
+void Event::compact() {
+  // Keep the latest live slot of each key, in insertion order.
+  std::vector<std::uint32_t> idx(slots_.size());
+  for (std::uint32_t i = 0; i < idx.size(); ++i) {
+    idx[i] = i;
   }
-  index_.assign(cap, 0);
-  generation_ = 1;
-  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
-    if (!slots_[i].erased) {
-      index_insert(slots_[i].hash, i);
+  std::stable_sort(idx.begin(), idx.end(), [this](std::uint32_t a, std::uint32_t b) {
+    return key_of(slots_[a]) < key_of(slots_[b]);
+  });
+  std::vector<bool> keep(slots_.size(), false);
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    const bool last = k + 1 == idx.size() || key_of(slots_[idx[k]]) != key_of(slots_[idx[k + 1]]);
+    keep[idx[k]] = last && !slots_[idx[k]].erased;
+  }
+  std::size_t out = 0;
+  shape_ = 0;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    if (keep[i]) {
+      slots_[out++] = slots_[i];
+      shape_ = mix(shape_, key_sig(key_of(slots_[i])));
     }
   }
+  slots_.resize(out);
 }
 
 auto Event::slot_for(std::string_view key) -> Slot& {
-  const auto h = key_hash(key);
-  if (const auto* found = find(key, h)) {
-    return const_cast<Slot&>(*found);  // NOLINT(cppcoreguidelines-pro-type-const-cast): this is non-const
+  if (slots_.size() >= kCompactAt) {
+    compact();
+    SIEM_ASSERT(slots_.size() < kCompactAt, "more than 8191 distinct fields in one event");
   }
-  SIEM_ASSERT(slots_.size() < 0xFFFFU, "more than 65534 fields in one event");
   auto& s = slots_.emplace_back();
-  s.hash = h;
   s.key_off = static_cast<std::uint32_t>(arena_.size());
   s.key_len = static_cast<std::uint32_t>(key.size());
   arena_.append(key);
-  shape_ = mix(shape_, h);
-  const auto slot = static_cast<std::uint32_t>(slots_.size() - 1);
-  if (index_.empty() || slots_.size() * 2 > index_.size()) {
-    index_rebuild();
-  } else {
-    index_insert(h, slot);
-  }
-  return slots_.back();
+  shape_ = mix(shape_, key_sig(key));
+  return s;
 }
 
 auto Event::view(const Slot& s) const -> FieldView {
@@ -176,9 +184,13 @@ void Event::set_bool(std::string_view key, bool value) {
 }
 
 void Event::erase(std::string_view key) {
-  if (const auto* s = find(key)) {
-    const_cast<Slot*>(s)->erased = true;  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-    shape_ = mix(shape_, 0xE5A5E0000000ULL | static_cast<std::uint64_t>(s - slots_.data()));
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    auto& s = slots_[i];
+    if (!s.erased && s.key_len == key.size()
+        && same_key(arena_.data() + s.key_off, key.data(), key.size())) {
+      s.erased = true;
+      shape_ = mix(shape_, 0xE5A5E0000000ULL | i);
+    }
   }
 }
 
@@ -207,18 +219,17 @@ auto Event::get_int(std::string_view key) const -> std::optional<std::int64_t> {
 }
 
 auto Event::size() const -> std::size_t {
-  return static_cast<std::size_t>(
-      std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.erased; }));
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    n += live(i) ? 1 : 0;
+  }
+  return n;
 }
 
 void Event::clear() {
   arena_.clear();
   slots_.clear();
   shape_ = 0;
-  if (++generation_ == 0) {  // wrapped: old entries could look current
-    std::fill(index_.begin(), index_.end(), 0U);
-    generation_ = 1;
-  }
   timestamp.reset();
   ref.clear();
   raw_hash.clear();
@@ -454,11 +465,15 @@ void Event::append_json_sorted(std::string& out, OutputLayout* layout) const {
   }
   const char* sk = sort_keys_.data();
   // Keys are unique, so an unstable sort gives the one order.
+  // A key set more than once sorts as a run in slot order; only the run's last item (the
+  // latest value) is written.
   std::sort(order_.begin(), order_.end(), [sk](const SortItem& a, const SortItem& b) {
     if (a.prefix != b.prefix) {
       return a.prefix < b.prefix;
     }
-    return std::string_view(sk + a.off, a.len) < std::string_view(sk + b.off, b.len);
+    const std::string_view ka(sk + a.off, a.len);
+    const std::string_view kb(sk + b.off, b.len);
+    return ka != kb ? ka < kb : a.index < b.index;
   });
 
   // Walk the sorted keys keeping the number of open objects. Keys are sorted, so the objects
@@ -468,7 +483,12 @@ void Event::append_json_sorted(std::string& out, OutputLayout* layout) const {
   bool first_in_level = true;
   std::size_t value_end = out.size();  // where the last value written ended
   out.push_back('{');
-  for (const auto& item : order_) {
+  for (std::size_t pos = 0; pos < order_.size(); ++pos) {
+    const auto& item = order_[pos];
+    if (pos + 1 < order_.size() && order_[pos + 1].len == item.len
+        && std::memcmp(sk + order_[pos + 1].off, sk + item.off, item.len) == 0) {
+      continue;  // superseded by a later set of the same key
+    }
     const auto idx = item.index;
     const std::string_view k = key_at(idx);
     // Dots past kMaxDepth - 1 stay inside the leaf name.

@@ -110,6 +110,39 @@ BOOST_AUTO_TEST_CASE(event_nested_sorted_json) {
   BOOST_TEST(ev.to_json() == "{}");
 }
 
+BOOST_AUTO_TEST_CASE(event_set_again_supersedes) {
+  Event ev;
+  ev.set("a.b", "first");
+  ev.set("c", "x");
+  ev.set_int("a.b", 2);
+  BOOST_TEST(ev.size() == 2U);
+  BOOST_TEST(*ev.get_int("a.b") == 2);
+  BOOST_TEST(ev.to_json() == R"({"a":{"b":2},"c":"x"})");
+  std::vector<std::string> seen;
+  ev.for_each([&](const FieldView& f) { seen.emplace_back(f.key); });
+  BOOST_TEST((seen == std::vector<std::string>{"c", "a.b"}));  // the latest set's place
+  ev.erase("a.b");
+  BOOST_TEST(!ev.has("a.b"));
+  BOOST_TEST(ev.to_json() == R"({"c":"x"})");
+  ev.set("a.b", "back");
+  BOOST_TEST(ev.to_json() == R"({"a":{"b":"back"},"c":"x"})");
+  // One key set a million times (a hostile key=value line) stays one field, bounded memory.
+  for (int i = 0; i < 1'000'000; ++i) {
+    ev.set_int("k", i);
+  }
+  BOOST_TEST(ev.size() == 3U);
+  BOOST_TEST(*ev.get_int("k") == 999'999);
+  BOOST_TEST(ev.to_json() == R"({"a":{"b":"back"},"c":"x","k":999999})");
+  // Same key sequence twice in a row (the cached layout) with a superseded key inside.
+  for (int round = 0; round < 3; ++round) {
+    Event e;
+    e.set("z", "1");
+    e.set("y.x", "2");
+    e.set("z", "3");
+    BOOST_TEST(e.to_json() == R"({"y":{"x":"2"},"z":"3"})");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(deterministic_ids) {
   const auto a = incident_id("default", "ssh_bruteforce", "10.0.0.1", 5);
   BOOST_TEST(a == incident_id("default", "ssh_bruteforce", "10.0.0.1", 5));

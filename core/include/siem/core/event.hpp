@@ -31,7 +31,9 @@ struct FieldView {
 /// Fields are kept flat under dotted names ("source.ip") and written as nested JSON objects
 /// with sorted keys. Keys and string values live in one arena owned by the Event; `clear()`
 /// keeps its capacity, so a worker that reuses its Events allocates nothing per event in
-/// steady state. Views returned by getters are valid until the Event is next modified.
+/// steady state. Setting a field appends it without a lookup (setting a key again supersedes
+/// the earlier value: getters, for_each and the JSON see the latest); getters scan from the
+/// end. Views returned by getters are valid until the Event is next modified.
 /// Thread-compatible (const methods other than append_json/to_json may run concurrently).
 class Event {
 public:
@@ -58,9 +60,9 @@ public:
   /// Calls fn(FieldView) for each field in insertion order.
   template <class Fn>
   void for_each(Fn&& fn) const {
-    for (const auto& s : slots_) {
-      if (!s.erased) {
-        fn(view(s));
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (live(i)) {
+        fn(view(slots_[i]));
       }
     }
   }
@@ -89,14 +91,16 @@ private:
     std::uint32_t val_len = 0;
     FieldType type = FieldType::string;
     bool erased = false;
-    std::uint32_t hash = 0;  ///< of the key: most lookups compare this only
     std::int64_t integer = 0;
     double real = 0;
   };
 
   [[nodiscard]] auto find(std::string_view key) const -> const Slot*;
-  [[nodiscard]] auto find(std::string_view key, std::uint32_t hash) const -> const Slot*;
+  /// Slot i holds a current field: not erased and not set again later.
+  [[nodiscard]] auto live(std::size_t i) const -> bool;
+  /// Appends a slot for `key` (a key set again gets a new slot; the latest counts).
   auto slot_for(std::string_view key) -> Slot&;
+  void compact();
   [[nodiscard]] auto key_of(const Slot& s) const -> std::string_view {
     return {arena_.data() + s.key_off, s.key_len};
   }
@@ -113,8 +117,6 @@ private:
     std::uint32_t dot_count;
   };
 
-  void index_insert(std::uint32_t hash, std::uint32_t slot);
-  void index_rebuild();
   /// Writes the object the slow way (sort, nest, escape keys); when `layout` is set, records
   /// the structural bytes between values so that events of the same key sequence can reuse
   /// them (see event.cpp, "Output layouts").
@@ -124,10 +126,6 @@ private:
   [[nodiscard]] auto value_bound(std::uint32_t item) const -> std::size_t;
   auto write_value(char* p, std::uint32_t item) const -> char*;
 
-  /// Open-addressing index of slots by key hash: entry = generation << 16 | (slot + 1); an
-  /// entry of another generation is empty, so clear() is O(1).
-  std::vector<std::uint32_t> index_;
-  std::uint16_t generation_ = 1;
   /// Hash of the key sequence (slots in order, erasures included): events with the same
   /// sequence share one output layout.
   std::uint64_t shape_ = 0;
