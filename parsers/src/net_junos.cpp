@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "junos_match.hpp"
 #include "net_common.hpp"
 
 #include <re2/re2.h>
@@ -8,6 +9,199 @@
 #include <vector>
 
 namespace siem::parsers::detail {
+
+namespace junos_match {
+namespace {
+
+// RE2's \s.
+auto is_ws(char c) -> bool {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+auto is_digit(char c) -> bool { return c >= '0' && c <= '9'; }
+
+auto all_digits(std::string_view s) -> bool {
+  if (s.empty()) {
+    return false;
+  }
+  for (const char c : s) {
+    if (!is_digit(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The \S run at `pos` (possibly empty); `end` receives where it stops.
+auto token(std::string_view s, std::size_t pos, std::size_t& end) -> std::string_view {
+  end = pos;
+  while (end < s.size() && !is_ws(s[end])) {
+    ++end;
+  }
+  return s.substr(pos, end - pos);
+}
+
+// A whole token as (\S+)/(\d+): the last '/' with only digits after it.
+auto addr_port(std::string_view t, std::string_view& addr, std::string_view& port) -> bool {
+  const auto slash = t.rfind('/');
+  if (slash == std::string_view::npos || slash == 0 || !all_digits(t.substr(slash + 1))) {
+    return false;
+  }
+  addr = t.substr(0, slash);
+  port = t.substr(slash + 1);
+  return true;
+}
+
+// A whole token as (\S+)/(\d+)->(\S+)/(\d+): the greedy first group takes the rightmost
+// arrow for which both sides fit.
+auto flow_pair(std::string_view t, std::array<std::string_view, 11>& g, std::size_t at) -> bool {
+  for (auto a = t.rfind("->"); a != std::string_view::npos && a > 0; a = t.rfind("->", a - 1)) {
+    if (addr_port(t.substr(0, a), g[at], g[at + 1])
+        && addr_port(t.substr(a + 2), g[at + 2], g[at + 3])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+auto hex_word(std::string_view t) -> bool {
+  if (t.size() < 3 || t[0] != '0' || t[1] != 'x') {
+    return false;
+  }
+  for (const char c : t.substr(2)) {
+    if (!is_digit(c) && !((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The \S+ token at `pos` followed by one ' ': the token, and `next` after the space.
+auto spaced(std::string_view s, std::size_t pos, std::size_t& next) -> std::string_view {
+  std::size_t end = 0;
+  const auto t = token(s, pos, end);
+  if (t.empty() || end >= s.size() || s[end] != ' ') {
+    return {};
+  }
+  next = end + 1;
+  return t;
+}
+
+// "(\S+) PAIR (.*)$" at `pos`: service into g[4], the NAT pair into g[5..8], the rest g[9].
+auto service_nat_rest(std::string_view s, std::size_t pos, std::array<std::string_view, 11>& g)
+    -> bool {
+  std::size_t p = 0;
+  const auto svc = spaced(s, pos, p);
+  std::size_t q = 0;
+  const auto nat = svc.empty() ? std::string_view{} : spaced(s, p, q);
+  if (nat.empty() || !flow_pair(nat, g, 5)) {
+    return false;
+  }
+  const auto rest = s.substr(q);
+  if (rest.find('\n') != std::string_view::npos) {  // '.' does not match a newline
+    return false;
+  }
+  g[4] = svc;
+  g[9] = rest;
+  return true;
+}
+
+// After the reason: "PAIR (?:0x.. )?<service_nat_rest>".
+auto session_body(std::string_view s, std::size_t pos, Captures& c) -> bool {
+  std::size_t p = 0;
+  const auto pair = spaced(s, pos, p);
+  if (pair.empty() || !flow_pair(pair, c.g, 0)) {
+    return false;
+  }
+  std::size_t after_hex = 0;
+  if (const auto hex = spaced(s, p, after_hex); !hex.empty() && hex_word(hex)
+      && service_nat_rest(s, after_hex, c.g)) {
+    return true;
+  }
+  return service_nat_rest(s, p, c.g);
+}
+
+// Denied: "(\S+) (\d+)\((\d+)\) (\S+) (\S+) (\S+)" at `pos` (the last token not anchored).
+auto denied_tail(std::string_view s, std::size_t pos, std::array<std::string_view, 11>& g)
+    -> bool {
+  std::size_t p = 0;
+  const auto svc = spaced(s, pos, p);
+  if (svc.empty()) {
+    return false;
+  }
+  std::size_t q = 0;
+  const auto proto = spaced(s, p, q);
+  const auto open = proto.find('(');
+  if (proto.empty() || open == std::string_view::npos || proto.back() != ')'
+      || !all_digits(proto.substr(0, open))
+      || !all_digits(proto.substr(open + 1, proto.size() - open - 2))) {
+    return false;
+  }
+  std::size_t r = 0;
+  const auto a = spaced(s, q, r);
+  std::size_t t = 0;
+  const auto b = a.empty() ? std::string_view{} : spaced(s, r, t);
+  std::size_t end = 0;
+  const auto last = b.empty() ? std::string_view{} : token(s, t, end);
+  if (last.empty()) {
+    return false;
+  }
+  g[4] = svc;
+  g[5] = proto.substr(0, open);
+  g[6] = proto.substr(open + 1, proto.size() - open - 2);
+  g[7] = a;
+  g[8] = b;
+  g[9] = last;
+  return true;
+}
+
+}  // namespace
+
+auto created(std::string_view msg) -> Captures {
+  Captures c;
+  constexpr std::string_view kPrefix = "session created ";
+  c.ok = msg.starts_with(kPrefix) && session_body(msg, kPrefix.size(), c);
+  return c;
+}
+
+auto closed(std::string_view msg) -> Captures {
+  Captures c;
+  constexpr std::string_view kPrefix = "session closed ";
+  if (!msg.starts_with(kPrefix)) {
+    return c;
+  }
+  const auto colon = msg.find(':', kPrefix.size());
+  if (colon == std::string_view::npos || colon + 1 >= msg.size() || msg[colon + 1] != ' ') {
+    return c;
+  }
+  c.g[10] = msg.substr(kPrefix.size(), colon - kPrefix.size());
+  c.ok = session_body(msg, colon + 2, c);
+  return c;
+}
+
+auto denied(std::string_view msg) -> Captures {
+  Captures c;
+  constexpr std::string_view kPrefix = "session denied ";
+  if (!msg.starts_with(kPrefix)) {
+    return c;
+  }
+  std::size_t p = 0;
+  const auto pair = spaced(msg, kPrefix.size(), p);
+  if (pair.empty() || !flow_pair(pair, c.g, 0)) {
+    return c;
+  }
+  std::size_t after_hex = 0;
+  if (const auto hex = spaced(msg, p, after_hex); !hex.empty() && hex_word(hex)
+      && denied_tail(msg, after_hex, c.g)) {
+    c.ok = true;
+    return c;
+  }
+  c.ok = denied_tail(msg, p, c.g);
+  return c;
+}
+
+}  // namespace junos_match
+
 namespace {
 
 using re2::StringPiece;
@@ -96,13 +290,7 @@ auto split_proc(std::string_view s, std::string_view& proc, std::string_view& pi
 class JunosParser final : public FormatParser {
 public:
   JunosParser()
-      : created_(R"(^session created (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\S+)/(\d+)->(\S+)/(\d+) (.*)$)",
-                 opts())
-      , closed_(R"(^session closed ([^:]*): (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\S+)/(\d+)->(\S+)/(\d+) (.*)$)",
-                opts())
-      , denied_(R"(^session denied (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\d+)\((\d+)\) (\S+) (\S+) (\S+))",
-                opts())
-      , idp_(R"(at (\d+), (\S+) Attack log <(\S+)/(\d+)->(\S+)/(\d+)> for (\S+) protocol and service (\S+) application (\S+) by rule (\S+) of rulebase (\S+) in policy (.*?)\. attack: id=(\d+), repeat=(\d+), action=([^,]*), threat-severity=([^,]*), name=(.*?), NAT)",
+      : idp_(R"(at (\d+), (\S+) Attack log <(\S+)/(\d+)->(\S+)/(\d+)> for (\S+) protocol and service (\S+) application (\S+) by rule (\S+) of rulebase (\S+) in policy (.*?)\. attack: id=(\d+), repeat=(\d+), action=([^,]*), threat-severity=([^,]*), name=(.*?), NAT)",
              opts()) {
     info_.name = "juniper/srx";
     info_.description =
@@ -128,7 +316,7 @@ public:
 
   auto parse(const Input& in, const ParseContext& ctx, core::Event& out)
       -> std::string_view override {
-    if (!created_.ok() || !closed_.ok() || !denied_.ok() || !idp_.ok()) {
+    if (!idp_.ok()) {
       return "Junos patterns failed to compile";
     }
     Parts p;
@@ -379,29 +567,25 @@ private:
       elapsed(out, sdv("elapsed-time"));
       return;
     }
-    const StringPiece text(p.text.data(), p.text.size());
-    std::array<StringPiece, 11> g{};
-    if (create && RE2::FullMatch(text, created_, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5], &g[6],
-                                 &g[7], &g[8], &g[9])) {
-      flow_common(out, sv(g[0]), sv(g[1]), sv(g[2]), sv(g[3]));
-      put(out, "juniper.srx.service_name", sv(g[4]));
-      nat(out, sv(g[5]), sv(g[6]), sv(g[7]), sv(g[8]));
-      tail(out, sv(g[9]), false);
-    } else if (close && RE2::FullMatch(text, closed_, &g[10], &g[0], &g[1], &g[2], &g[3], &g[4],
-                                       &g[5], &g[6], &g[7], &g[8], &g[9])) {
-      put(out, "event.reason", sv(g[10]));
-      flow_common(out, sv(g[0]), sv(g[1]), sv(g[2]), sv(g[3]));
-      put(out, "juniper.srx.service_name", sv(g[4]));
-      nat(out, sv(g[5]), sv(g[6]), sv(g[7]), sv(g[8]));
-      tail(out, sv(g[9]), true);
-    } else if (deny && RE2::PartialMatch(text, denied_, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5],
-                                         &g[6], &g[7], &g[8], &g[9])) {
-      flow_common(out, sv(g[0]), sv(g[1]), sv(g[2]), sv(g[3]));
-      put(out, "juniper.srx.service_name", sv(g[4]));
-      set_transport(out, sv(g[5]), tmp_);
-      put(out, "rule.name", sv(g[7]));
-      put(out, "observer.ingress.zone", sv(g[8]));
-      put(out, "observer.egress.zone", sv(g[9]));
+    junos_match::Captures m;
+    if (create && (m = junos_match::created(p.text)).ok) {
+      flow_common(out, m.g[0], m.g[1], m.g[2], m.g[3]);
+      put(out, "juniper.srx.service_name", m.g[4]);
+      nat(out, m.g[5], m.g[6], m.g[7], m.g[8]);
+      tail(out, m.g[9], false);
+    } else if (close && (m = junos_match::closed(p.text)).ok) {
+      put(out, "event.reason", m.g[10]);
+      flow_common(out, m.g[0], m.g[1], m.g[2], m.g[3]);
+      put(out, "juniper.srx.service_name", m.g[4]);
+      nat(out, m.g[5], m.g[6], m.g[7], m.g[8]);
+      tail(out, m.g[9], true);
+    } else if (deny && (m = junos_match::denied(p.text)).ok) {
+      flow_common(out, m.g[0], m.g[1], m.g[2], m.g[3]);
+      put(out, "juniper.srx.service_name", m.g[4]);
+      set_transport(out, m.g[5], tmp_);
+      put(out, "rule.name", m.g[7]);
+      put(out, "observer.ingress.zone", m.g[8]);
+      put(out, "observer.egress.zone", m.g[9]);
     }
   }
 
@@ -586,9 +770,6 @@ private:
   }
 
   FormatInfo info_;
-  RE2 created_;
-  RE2 closed_;
-  RE2 denied_;
   RE2 idp_;
   std::vector<std::pair<std::string_view, std::string_view>> sd_;
   std::string key_;

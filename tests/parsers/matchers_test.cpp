@@ -2,8 +2,10 @@
 // Hand-written matchers against the reference implementations they replace. The sshd
 // matchers against their RE2 patterns: same match decision and same captures on every message
 // built from a grid of awkward pieces (user names with spaces and " from ", hostnames instead
-// of IPs, missing ports, trailing text and blanks). The IPv4 check against inet_pton.
+// of IPs, missing ports, trailing text and blanks). The Junos RT_FLOW session matchers against
+// theirs likewise. The IPv4 check against inet_pton.
 #include "common.hpp"
+#include "junos_match.hpp"
 #include "sshd.hpp"
 
 #include <arpa/inet.h>
@@ -189,4 +191,105 @@ BOOST_AUTO_TEST_CASE(ipv4_check_matches_inet_pton) {
   BOOST_TEST(siem::parsers::detail::is_ip("2001:db8::1"));
   BOOST_TEST(!siem::parsers::detail::is_ip("2001:db8::1%"));
   BOOST_TEST(n > 1000);
+}
+
+namespace {
+
+namespace jm = siem::parsers::detail::junos_match;
+
+int g_junos_matches = 0;  // messages RE2 accepted: the grids must not be all failures
+
+void check_junos(const RE2& re, const std::function<jm::Captures(std::string_view)>& mine,
+                 const std::string& msg, bool full, int& compared) {
+  BOOST_REQUIRE(re.ok());
+  const int n = re.NumberOfCapturingGroups();
+  std::vector<StringPiece> g(static_cast<std::size_t>(n));
+  std::vector<RE2::Arg> args;
+  std::vector<const RE2::Arg*> ptrs;
+  args.reserve(g.size());
+  for (auto& piece : g) {
+    args.emplace_back(&piece);
+  }
+  for (auto& a : args) {
+    ptrs.push_back(&a);
+  }
+  const StringPiece text(msg.data(), msg.size());
+  const bool want = full ? RE2::FullMatchN(text, re, ptrs.data(), n)
+                         : RE2::PartialMatchN(text, re, ptrs.data(), n);
+  const auto got = mine(msg);
+  g_junos_matches += want ? 1 : 0;
+  BOOST_TEST_CONTEXT("message: [" << msg << "]") {
+    BOOST_TEST(got.ok == want);
+    if (got.ok && want) {
+      // closed's reason is the pattern's first group and the matcher's g[10].
+      const bool closed = n == 11;
+      for (int i = 0; i < n; ++i) {
+        const auto slot = closed ? (i == 0 ? 10U : static_cast<std::size_t>(i - 1))
+                                 : static_cast<std::size_t>(i);
+        BOOST_TEST(got.g[slot] == sv(g[static_cast<std::size_t>(i)]));
+      }
+    }
+  }
+  ++compared;
+}
+
+const std::vector<std::string> kPairs = {
+    "10.0.0.1/1234->8.8.8.8/53", "a/b/1->c/2", "x/1->y", "x->y/2", "1/2->3/4->5/6",
+    "2001:db8::1/22->2001:db8::2/80", "/1->2/3", "a/1->/2", "a/1->b/2x", "a/01->b/0"};
+const std::vector<std::string> kHex = {"", "0x0 ", "0xZZ ", "0x ", "0xfA ", "0x1  "};
+const std::vector<std::string> kServices = {"junos-http", "0x10", "None", ""};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(junos_session_created_and_closed_match_re2) {
+  g_junos_matches = 0;
+  const RE2 created(
+      R"(^session created (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\S+)/(\d+)->(\S+)/(\d+) (.*)$)",
+      options());
+  const RE2 closed(
+      R"(^session closed ([^:]*): (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\S+)/(\d+)->(\S+)/(\d+) (.*)$)",
+      options());
+  int n = 0;
+  for (const auto& p1 : kPairs) {
+    for (const auto& hex : kHex) {
+      for (const auto& svc : kServices) {
+        for (const auto& p2 : {kPairs[0], kPairs[2], kPairs[4]}) {
+          for (const std::string rest : {"", " N/A N/A 6 pol trust untrust 5", "\tx", " a\nb"}) {
+            const std::string body = p1 + " " + hex + svc + " " + p2 + rest;
+            check_junos(created, jm::created, "session created " + body, true, n);
+            for (const std::string reason : {"TCP FIN", "", "idle:x", "a\nb"}) {
+              check_junos(closed, jm::closed, "session closed " + reason + ": " + body, true, n);
+            }
+          }
+        }
+      }
+    }
+  }
+  check_junos(created, jm::created, "session created 1/2->3/4  svc 5/6->7/8 x", true, n);
+  check_junos(closed, jm::closed, "session closed x:y: 1/2->3/4 svc 5/6->7/8 x", true, n);
+  BOOST_TEST(n > 10000);
+  BOOST_TEST(g_junos_matches > 300);
+}
+
+BOOST_AUTO_TEST_CASE(junos_session_denied_matches_re2) {
+  g_junos_matches = 0;
+  const RE2 denied(
+      R"(^session denied (\S+)/(\d+)->(\S+)/(\d+) (?:0x[0-9a-fA-F]+ )?(\S+) (\d+)\((\d+)\) (\S+) (\S+) (\S+))",
+      options());
+  int n = 0;
+  for (const auto& p1 : kPairs) {
+    for (const auto& hex : kHex) {
+      for (const auto& svc : kServices) {
+        for (const std::string proto : {"6(0)", "17(8)", "6()", "(0)", "6(0", "x(0)", "6(0)x"}) {
+          for (const std::string tail : {" pol trust untrust", " pol trust untrust more",
+                                         " pol trust", " pol trust untrust\tz", "  pol a b"}) {
+            check_junos(denied, jm::denied,
+                        "session denied " + p1 + " " + hex + svc + " " + proto + tail, false, n);
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(n > 5000);
+  BOOST_TEST(g_junos_matches > 200);
 }
