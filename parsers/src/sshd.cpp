@@ -279,27 +279,102 @@ auto connection(std::string_view msg) -> Captures {
   return c;
 }
 
+
+namespace {
+
+// "(\S+) port (\d+)" at `from` (not anchored at the end).
+auto addr_port_at(std::string_view s, std::size_t from, std::string_view& addr,
+                  std::string_view& port) -> bool {
+  const auto e = token_end(s, from);
+  if (e == from || !s.substr(e).starts_with(kPort)) {
+    return false;
+  }
+  const auto d = e + kPort.size();
+  const auto de = digits_end(s, d);
+  if (de == d) {
+    return false;
+  }
+  addr = s.substr(from, e - from);
+  port = s.substr(d, de - d);
+  return true;
+}
+
+// "PREFIX(?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+)".
+auto disconnect_like(std::string_view msg, std::string_view prefix) -> Captures {
+  Captures c;
+  if (!msg.starts_with(prefix)) {
+    return c;
+  }
+  const auto r = msg.substr(prefix.size());
+  for (const std::string_view who : {"invalid", "authenticating"}) {
+    if (!r.starts_with(who) || !r.substr(who.size()).starts_with(" user ")) {
+      continue;
+    }
+    const auto u = who.size() + 6;
+    for (auto p = r.find(' ', u); p != std::string_view::npos; p = r.find(' ', p + 1)) {
+      if (addr_port_at(r, p + 1, c.d, c.e)) {
+        c.a = r.substr(0, who.size());
+        c.b = r.substr(u, p - u);
+        c.ok = true;
+        return c;
+      }
+    }
+  }
+  if (r.starts_with("user ")) {
+    const auto e = token_end(r, 5);
+    if (e > 5 && e < r.size() && r[e] == ' ' && addr_port_at(r, e + 1, c.d, c.e)) {
+      c.c = r.substr(5, e - 5);
+      c.ok = true;
+      return c;
+    }
+  }
+  c.ok = addr_port_at(r, 0, c.d, c.e);
+  return c;
+}
+
+}  // namespace
+
+auto disconnected(std::string_view msg) -> Captures {
+  return disconnect_like(msg, "Disconnected from ");
+}
+
+auto disconnecting(std::string_view msg) -> Captures {
+  return disconnect_like(msg, "Disconnecting ");
+}
+
+auto max_attempts(std::string_view msg) -> Captures {
+  // Unanchored: the first occurrence of the literal where the rest matches.
+  constexpr std::string_view kLiteral = "maximum authentication attempts exceeded for ";
+  constexpr std::string_view kInvalid = "invalid user ";
+  for (auto at = msg.find(kLiteral); at != std::string_view::npos;
+       at = msg.find(kLiteral, at + 1)) {
+    Captures c;
+    const auto tail = msg.substr(at + kLiteral.size());
+    if (tail.starts_with(kInvalid) && user_from_port(tail.substr(kInvalid.size()), c.b, c.c, c.d)) {
+      c.a = tail.substr(0, kInvalid.size());
+      c.ok = true;
+      return c;
+    }
+    if (user_from_port(tail, c.b, c.c, c.d)) {
+      c.ok = true;
+      return c;
+    }
+  }
+  return {};
+}
+
 }  // namespace sshd_match
 
 SshdParser::SshdParser()
-    : disconnected_(
-          R"(^Disconnected from (?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+))",
-          opts())
-    , disconnecting_(
-          R"(^Disconnecting (?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+))",
-          opts())
-    , received_disconnect_(R"(^Received disconnect from (\S+)(?: port (\d+))?)", opts())
+    : received_disconnect_(R"(^Received disconnect from (\S+)(?: port (\d+))?)", opts())
     , timeout_(R"(Timeout before authentication for (\S+)(?: port (\d+))?)", opts())
-    , max_attempts_(
-          R"(maximum authentication attempts exceeded for (invalid user )?(.*?) from (\S+) port (\d+))",
-          opts())
     , no_ident_(R"(^Did not receive identification string from (\S+)(?: port (\d+))?)", opts())
     , negotiate_(R"(^Unable to negotiate with (\S+) port (\d+))", opts())
     , subsystem_(R"(^subsystem request for (\S+) by user (\S+))", opts()) {}
 
 auto SshdParser::ok() const -> bool {
-  return disconnected_.ok() && disconnecting_.ok() && received_disconnect_.ok() && timeout_.ok()
-         && max_attempts_.ok() && no_ident_.ok() && negotiate_.ok() && subsystem_.ok();
+  return received_disconnect_.ok() && timeout_.ok() && no_ident_.ok() && negotiate_.ok()
+         && subsystem_.ok();
 }
 
 auto SshdParser::parse(std::string_view msg, core::Event& out) const -> bool {
@@ -355,26 +430,25 @@ auto SshdParser::parse(std::string_view msg, core::Event& out) const -> bool {
       break;
     case 'D':
       if (msg.starts_with("Disconnected from ")) {
-        if (RE2::PartialMatch(text, disconnected_, &a, &b, &c, &d, &e)) {
+        if (const auto m = sshd_match::disconnected(msg); m.ok) {
           set_session(out, "disconnected", "end");
-          if (!b.empty()) {
-            out.set("user.name", view(b));
-          } else if (!c.empty()) {
-            out.set("user.name", view(c));
+          if (!m.b.empty()) {
+            out.set("user.name", m.b);
+          } else if (!m.c.empty()) {
+            out.set("user.name", m.c);
           }
-          set_source(out, view(d), view(e));
+          set_source(out, m.d, m.e);
           return true;
         }
-      } else if (msg.starts_with("Disconnecting ")
-                 && RE2::PartialMatch(text, disconnecting_, &a, &b, &c, &d, &e)) {
+      } else if (const auto m = sshd_match::disconnecting(msg); m.ok) {
         // sshd closing the connection itself, typically "Too many authentication failures".
         set_session(out, "disconnecting", "end");
-        if (!b.empty()) {
-          out.set("user.name", view(b));
-        } else if (!c.empty()) {
-          out.set("user.name", view(c));
+        if (!m.b.empty()) {
+          out.set("user.name", m.b);
+        } else if (!m.c.empty()) {
+          out.set("user.name", m.c);
         }
-        set_source(out, view(d), view(e));
+        set_source(out, m.d, m.e);
         return true;
       } else if (msg.starts_with("Did not receive identification string")
                  && RE2::PartialMatch(text, no_ident_, &a, &b)) {
@@ -486,12 +560,13 @@ auto SshdParser::parse(std::string_view msg, core::Event& out) const -> bool {
       set_source(out, view(a), view(b));
       return true;
     }
-    if (rest.starts_with("maximum authentication attempts exceeded")
-        && RE2::PartialMatch(rtext, max_attempts_, &a, &b, &c, &d)) {
-      set_auth(out, "max_attempts_exceeded", "failure", "info");
-      out.set("user.name", view(b));
-      set_source(out, view(c), view(d));
-      return true;
+    if (rest.starts_with("maximum authentication attempts exceeded")) {
+      if (const auto m = sshd_match::max_attempts(rest); m.ok) {
+        set_auth(out, "max_attempts_exceeded", "failure", "info");
+        out.set("user.name", m.b);
+        set_source(out, m.c, m.d);
+        return true;
+      }
     }
   }
   return false;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -377,6 +378,45 @@ BOOST_AUTO_TEST_CASE(steady_state_allocates_nothing_per_line) {
     }
   }
   BOOST_TEST(g_allocations.load() - before == 0U);
+}
+
+// Every sshd message the parser knows, each with its syslog header.
+BOOST_AUTO_TEST_CASE(sshd_steady_state_allocates_nothing_per_line) {
+  const std::array<std::string_view, 14> lines = {
+      "<38>Nov 27 01:02:03 h sshd[1]: Failed password for root from 203.0.113.9 port 40222 ssh2",
+      "<38>Nov 27 01:02:03 h sshd[1]: Accepted publickey for ann from 10.0.0.5 port 5 ssh2: RSA SHA256:x",
+      "<38>Nov 27 01:02:03 h sshd[1]: Invalid user pi from 203.0.113.9 port 40222",
+      "<38>Nov 27 01:02:03 h sshd[1]: Connection closed by 203.0.113.9 port 40222 [preauth]",
+      "<38>Nov 27 01:02:03 h sshd[1]: Disconnected from user ann 10.0.0.5 port 5",
+      "<38>Nov 27 01:02:03 h sshd[1]: Disconnecting invalid user x 203.0.113.9 port 1: Too many",
+      "<38>Nov 27 01:02:03 h sshd[1]: Received disconnect from 203.0.113.9 port 1:11: bye",
+      "<38>Nov 27 01:02:03 h sshd[1]: Did not receive identification string from 203.0.113.9 port 1",
+      "<38>Nov 27 01:02:03 h sshd[1]: Unable to negotiate with 203.0.113.9 port 1: no kex",
+      "<38>Nov 27 01:02:03 h sshd[1]: subsystem request for sftp by user ann",
+      "<38>Nov 27 01:02:03 h sshd[1]: fatal: Timeout before authentication for 203.0.113.9 port 1",
+      "<38>Nov 27 01:02:03 h sshd[1]: error: maximum authentication attempts exceeded for root from "
+      "203.0.113.9 port 1 ssh2 [preauth]",
+      "<38>Nov 27 01:02:03 h sshd[1]: pam_unix(sshd:session): session opened for user ann(uid=1) by (uid=0)",
+      "<38>Nov 27 01:02:03 h sshd[1]: message repeated 3 times: [ Failed password for root from "
+      "203.0.113.9 port 40222 ssh2]"};
+  Fixture fx;
+  for (int warm = 0; warm < 3; ++warm) {
+    for (const auto l : lines) {
+      fx.parse(l);
+    }
+  }
+  for (const auto l : lines) {
+    const auto before = g_allocations.load();
+    for (int round = 0; round < 20; ++round) {
+      fx.parse(l);
+    }
+    const auto allocated = g_allocations.load() - before;
+    BOOST_TEST_CONTEXT(l) {
+      BOOST_TEST(fx.str("event.dataset") == "openssh.sshd");
+      BOOST_TEST(fx.ev.has("event.action"));
+      BOOST_TEST(allocated == 0U);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

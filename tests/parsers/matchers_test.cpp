@@ -165,6 +165,57 @@ BOOST_AUTO_TEST_CASE(connection_matches_re2) {
   BOOST_TEST(n > 4000);
 }
 
+BOOST_AUTO_TEST_CASE(disconnect_messages_match_re2) {
+  const RE2 disconnected(
+      R"(^Disconnected from (?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+))",
+      options());
+  const RE2 disconnecting(
+      R"(^Disconnecting (?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+))",
+      options());
+  int n = 0;
+  for (const std::string who : {"", "invalid user ", "authenticating user ", "user ", "invalid ",
+                                "user  "}) {
+    for (const auto& u : kUsers) {
+      for (const auto& a : kAddrs) {
+        for (const auto& p : kPorts) {
+          for (const auto& t : kTails) {
+            const std::string user = who.empty() ? "" : u + " ";
+            const std::string rest = who + user + a + p + t;
+            check(disconnected, m::disconnected, "Disconnected from " + rest, n);
+            check(disconnecting, m::disconnecting, "Disconnecting " + rest, n);
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(n > 5000);
+}
+
+BOOST_AUTO_TEST_CASE(max_attempts_matches_re2) {
+  const RE2 re(
+      R"(maximum authentication attempts exceeded for (invalid user )?(.*?) from (\S+) port (\d+))",
+      options());
+  int n = 0;
+  for (const std::string inv : {"", "invalid user "}) {
+    for (const auto& u : kUsers) {
+      for (const auto& a : kAddrs) {
+        for (const auto& p : kPorts) {
+          for (const auto& t : kTails) {
+            const std::string body = inv + u + " from " + a + p + t;
+            check(re, m::max_attempts, "maximum authentication attempts exceeded for " + body, n);
+            // Unanchored: a first occurrence that fails, then one that matches.
+            check(re, m::max_attempts,
+                  "maximum authentication attempts exceeded for x maximum authentication "
+                  "attempts exceeded for " + body,
+                  n);
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(n > 1000);
+}
+
 BOOST_AUTO_TEST_CASE(ipv4_check_matches_inet_pton) {
   auto pton = [](const std::string& s) {
     unsigned char addr[16];
