@@ -1,5 +1,6 @@
 #include "common.hpp"
 #include "junos_match.hpp"
+#include "re2_classes.hpp"
 #include "net_common.hpp"
 
 #include <re2/re2.h>
@@ -13,31 +14,12 @@ namespace siem::parsers::detail {
 namespace junos_match {
 namespace {
 
-// RE2's \s.
-auto is_ws(char c) -> bool {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
-auto is_digit(char c) -> bool { return c >= '0' && c <= '9'; }
-
-auto all_digits(std::string_view s) -> bool {
-  if (s.empty()) {
-    return false;
-  }
-  for (const char c : s) {
-    if (!is_digit(c)) {
-      return false;
-    }
-  }
-  return true;
-}
+using re2cls::all_digits;
+using re2cls::is_digit;
 
 // The \S run at `pos` (possibly empty); `end` receives where it stops.
 auto token(std::string_view s, std::size_t pos, std::size_t& end) -> std::string_view {
-  end = pos;
-  while (end < s.size() && !is_ws(s[end])) {
-    ++end;
-  }
+  end = re2cls::token_end(s, pos);
   return s.substr(pos, end - pos);
 }
 

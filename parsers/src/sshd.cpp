@@ -1,6 +1,7 @@
 #include "sshd.hpp"
 
 #include "common.hpp"
+#include "re2_classes.hpp"
 
 namespace siem::parsers::detail {
 namespace {
@@ -60,37 +61,10 @@ auto pam_value(std::string_view msg, std::string_view key) -> std::string_view {
   return {};
 }
 
-// RE2's \s: [\t\n\f\r ].
-auto is_ws(char c) -> bool {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
-auto is_digit(char c) -> bool { return c >= '0' && c <= '9'; }
-
-// End of the \S run starting at `from`.
-auto token_end(std::string_view s, std::size_t from) -> std::size_t {
-  while (from < s.size() && !is_ws(s[from])) {
-    ++from;
-  }
-  return from;
-}
-
-// (\d+) at `from`: end of the digit run (== from when there is none).
-auto digits_end(std::string_view s, std::size_t from) -> std::size_t {
-  while (from < s.size() && is_digit(s[from])) {
-    ++from;
-  }
-  return from;
-}
-
-auto all_ws(std::string_view s) -> bool {
-  for (const char c : s) {
-    if (!is_ws(c)) {
-      return false;
-    }
-  }
-  return true;
-}
+using re2cls::all_space;
+using re2cls::digits_end;
+using re2cls::is_space;
+using re2cls::token_end;
 
 constexpr std::string_view kFrom = " from ";
 constexpr std::string_view kPort = " port ";
@@ -105,24 +79,31 @@ auto after_method_for(std::string_view s, std::string_view& method) -> std::size
   return e + 5;
 }
 
+// "(\S+) port (\d+)" at `from` (not anchored at the end).
+auto addr_port_at(std::string_view s, std::size_t from, std::string_view& addr,
+                  std::string_view& port) -> bool {
+  const auto e = token_end(s, from);
+  if (e == from || !s.substr(e).starts_with(kPort)) {
+    return false;
+  }
+  const auto d = e + kPort.size();
+  const auto de = digits_end(s, d);
+  if (de == d) {
+    return false;
+  }
+  addr = s.substr(from, e - from);
+  port = s.substr(d, de - d);
+  return true;
+}
+
 // "(.*?) from (\S+) port (\d+)" at the start of `s` (not anchored at the end).
 auto user_from_port(std::string_view s, std::string_view& user, std::string_view& addr,
                     std::string_view& port) -> bool {
   for (auto p = s.find(kFrom); p != std::string_view::npos; p = s.find(kFrom, p + 1)) {
-    const auto a = p + kFrom.size();
-    const auto e = token_end(s, a);
-    if (e == a || !s.substr(e).starts_with(kPort)) {
-      continue;
+    if (addr_port_at(s, p + kFrom.size(), addr, port)) {
+      user = s.substr(0, p);
+      return true;
     }
-    const auto d = e + kPort.size();
-    const auto de = digits_end(s, d);
-    if (de == d) {
-      continue;
-    }
-    user = s.substr(0, p);
-    addr = s.substr(a, e - a);
-    port = s.substr(d, de - d);
-    return true;
   }
   return false;
 }
@@ -183,24 +164,19 @@ auto accepted(std::string_view msg) -> Captures {
   }
   const auto r = rest.substr(r0);
   std::size_t tail = r.size();  // start of the trailing whitespace
-  while (tail > 0 && is_ws(r[tail - 1])) {
+  while (tail > 0 && is_space(r[tail - 1])) {
     --tail;
   }
   // The lazy user ends at the first " from " where the optional group completes the line;
   // failing that, before the trailing whitespace.
   for (auto p = r.find(kFrom); p != std::string_view::npos && p < tail;
        p = r.find(kFrom, p + 1)) {
-    const auto a = p + kFrom.size();
-    const auto e = token_end(r, a);
-    if (e == a || !r.substr(e).starts_with(kPort)) {
+    std::string_view addr;
+    std::string_view port;
+    if (!addr_port_at(r, p + kFrom.size(), addr, port)) {
       continue;
     }
-    const auto d = e + kPort.size();
-    const auto de = digits_end(r, d);
-    if (de == d) {
-      continue;
-    }
-    const auto q = r.substr(de);
+    const auto q = r.substr(static_cast<std::size_t>(port.data() + port.size() - r.data()));
     std::string_view sig;
     bool done = false;
     if (q.starts_with(" ssh2")) {
@@ -209,15 +185,15 @@ auto accepted(std::string_view msg) -> Captures {
         sig = q2.substr(2);
         done = true;
       } else {
-        done = all_ws(q2);
+        done = all_space(q2);
       }
     } else {
-      done = all_ws(q);
+      done = all_space(q);
     }
     if (done) {
       c.b = r.substr(0, p);
-      c.c = r.substr(a, e - a);
-      c.d = r.substr(d, de - d);
+      c.c = addr;
+      c.d = port;
       c.e = sig;
       c.ok = true;
       return c;
@@ -279,25 +255,7 @@ auto connection(std::string_view msg) -> Captures {
   return c;
 }
 
-
 namespace {
-
-// "(\S+) port (\d+)" at `from` (not anchored at the end).
-auto addr_port_at(std::string_view s, std::size_t from, std::string_view& addr,
-                  std::string_view& port) -> bool {
-  const auto e = token_end(s, from);
-  if (e == from || !s.substr(e).starts_with(kPort)) {
-    return false;
-  }
-  const auto d = e + kPort.size();
-  const auto de = digits_end(s, d);
-  if (de == d) {
-    return false;
-  }
-  addr = s.substr(from, e - from);
-  port = s.substr(d, de - d);
-  return true;
-}
 
 // "PREFIX(?:(invalid|authenticating) user (.*?) |user (\S+) )?(\S+) port (\d+)".
 auto disconnect_like(std::string_view msg, std::string_view prefix) -> Captures {
