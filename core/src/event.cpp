@@ -13,31 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxDepth = 16;
 
-// A cheap signature of a key for the shape hash: length, first and last 8 bytes (overlapping
-// loads, no byte loop). Collisions only cost a layout lookup that fails its byte comparison.
-auto key_sig(std::string_view key) -> std::uint64_t {
-  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-  const char* p = key.data();
-  const std::size_t n = key.size();
-  std::uint64_t a = 0;
-  std::uint64_t b = 0;
-  if (n >= 8) {
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + n - 8, 8);
-  } else if (n >= 4) {
-    std::uint32_t x = 0;
-    std::uint32_t y = 0;
-    std::memcpy(&x, p, 4);
-    std::memcpy(&y, p + n - 4, 4);
-    a = x;
-    b = y;
-  } else if (n > 0) {
-    a = static_cast<unsigned char>(p[0]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8U)
-        | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16U);
-  }
-  return (a * kMul) ^ b ^ (n << 56U);
-}
-
 // Equal bytes of two keys of length n (8-byte words; no memcmp call for typical keys).
 auto same_key(const char* a, const char* b, std::size_t n) -> bool {
   if (n < 8) {
@@ -74,7 +49,7 @@ auto mix(std::uint64_t h, std::uint64_t v) -> std::uint64_t {
 auto Event::find(std::string_view key) const -> const Slot* {
   for (std::size_t i = slots_.size(); i-- > 0;) {
     const auto& s = slots_[i];
-    if (s.key_len == key.size() && same_key(arena_.data() + s.key_off, key.data(), key.size())) {
+    if (s.key_len == key.size() && same_key(key_of(s).data(), key.data(), key.size())) {
       return s.erased ? nullptr : &s;
     }
   }
@@ -89,7 +64,8 @@ auto Event::live(std::size_t i) const -> bool {
   for (std::size_t j = i + 1; j < slots_.size(); ++j) {
     const auto& t = slots_[j];
     if (t.key_len == s.key_len
-        && same_key(arena_.data() + t.key_off, arena_.data() + s.key_off, s.key_len)) {
+        && ((t.static_key != nullptr && t.static_key == s.static_key)
+            || same_key(key_of(t).data(), key_of(s).data(), s.key_len))) {
       return false;
     }
   }
@@ -115,22 +91,26 @@ void Event::compact() {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     if (keep[i]) {
       slots_[out++] = slots_[i];
-      shape_ = mix(shape_, key_sig(key_of(slots_[i])));
+      shape_ = mix(shape_, FieldKey::signature_of(key_of(slots_[i])));
     }
   }
   slots_.resize(out);
 }
 
-auto Event::slot_for(std::string_view key) -> Slot& {
+auto Event::slot_for(FieldKey key) -> Slot& {
   if (slots_.size() >= kCompactAt) {
     compact();
     SIEM_ASSERT(slots_.size() < kCompactAt, "more than 8191 distinct fields in one event");
   }
   auto& s = slots_.emplace_back();
-  s.key_off = static_cast<std::uint32_t>(arena_.size());
-  s.key_len = static_cast<std::uint32_t>(key.size());
-  arena_.append(key);
-  shape_ = mix(shape_, key_sig(key));
+  s.key_len = key.size();
+  if (key.is_static()) {
+    s.static_key = key.data();
+  } else {
+    s.key_off = static_cast<std::uint32_t>(arena_.size());
+    arena_.append(key.view());
+  }
+  shape_ = mix(shape_, key.signature());
   return s;
 }
 
@@ -147,15 +127,16 @@ auto Event::view(const Slot& s) const -> FieldView {
   return v;
 }
 
-void Event::set(std::string_view key, std::string_view value) {
-  // `key` or `value` may view into arena_, which the appends below can move: keep offsets.
+void Event::set(FieldKey key, std::string_view value) {
+  // `key` or `value` may view into arena_, which the appends below can move: copy them first.
   const char* base = arena_.data();
-  const bool key_inside = key.data() >= base && key.data() < base + arena_.size();
+  const bool key_inside =
+      !key.is_static() && key.data() >= base && key.data() < base + arena_.size();
   const bool value_inside = value.data() >= base && value.data() < base + arena_.size();
   if (key_inside || value_inside) {
-    const std::string k{key};
+    const std::string k{key.view()};
     const std::string v{value};
-    set(std::string_view{k}, std::string_view{v});
+    set(key.is_static() ? key : FieldKey{k}, std::string_view{v});
     return;
   }
   auto& s = slot_for(key);
@@ -165,19 +146,19 @@ void Event::set(std::string_view key, std::string_view value) {
   arena_.append(value);
 }
 
-void Event::set_int(std::string_view key, std::int64_t value) {
+void Event::set_int(FieldKey key, std::int64_t value) {
   auto& s = slot_for(key);
   s.type = FieldType::integer;
   s.integer = value;
 }
 
-void Event::set_double(std::string_view key, double value) {
+void Event::set_double(FieldKey key, double value) {
   auto& s = slot_for(key);
   s.type = FieldType::real;
   s.real = value;
 }
 
-void Event::set_bool(std::string_view key, bool value) {
+void Event::set_bool(FieldKey key, bool value) {
   auto& s = slot_for(key);
   s.type = FieldType::boolean;
   s.integer = value ? 1 : 0;
@@ -186,8 +167,7 @@ void Event::set_bool(std::string_view key, bool value) {
 void Event::erase(std::string_view key) {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     auto& s = slots_[i];
-    if (!s.erased && s.key_len == key.size()
-        && same_key(arena_.data() + s.key_off, key.data(), key.size())) {
+    if (!s.erased && s.key_len == key.size() && same_key(key_of(s).data(), key.data(), key.size())) {
       s.erased = true;
       shape_ = mix(shape_, 0xE5A5E0000000ULL | i);
     }
@@ -256,6 +236,7 @@ struct OutputLayout {
   bool valid = false;
   std::string keys;                     ///< the slots' keys, concatenated
   std::vector<std::uint32_t> key_end;   ///< per slot: end in `keys`, bit 31 set when erased
+  std::vector<const char*> static_key;  ///< per slot: Slot::static_key (same pointer: same key)
   std::vector<std::uint32_t> order;     ///< output items (slot index, or synthetic past it)
   std::string frags;                    ///< structural bytes; before item k: up to frag_end[k]
   std::vector<std::uint32_t> frag_end;
@@ -351,16 +332,18 @@ void Event::append_json(std::string& out) const {
       const auto& s = slots_[i];
       const std::uint32_t end = layout.key_end[i] & ~kErasedBit;
       same = ((layout.key_end[i] & kErasedBit) != 0) == s.erased && end - begin == s.key_len
-             && std::memcmp(layout.keys.data() + begin, arena_.data() + s.key_off, s.key_len)
-                    == 0;
+             && ((s.static_key != nullptr && s.static_key == layout.static_key[i])
+                 || std::memcmp(layout.keys.data() + begin, key_of(s).data(), s.key_len) == 0);
       begin = end;
     }
     if (same) {
-      // One bound for the whole object, then plain stores into a per-thread buffer.
-      std::size_t bound = layout.frags.size();
-      for (const auto item : layout.order) {
-        bound += value_bound(item);
-      }
+      // One bound for the whole object, then plain stores into a per-thread buffer. String
+      // values are all in the arena, so 6 bytes per arena byte covers every escape; each
+      // value gets room for a number or its quotes on top.
+      const std::size_t bound = layout.frags.size() + json_string_bound(arena_.size())
+                                + slots_.size() * kJsonNumberBound + kRfc3339Bound + 2
+                                + json_string_bound(ref.size())
+                                + json_string_bound(raw_hash.size());
       char* p = cache.scratch(bound);
       char* const first = p;
       const char* frags = layout.frags.data();
@@ -387,7 +370,9 @@ void Event::append_json(std::string& out) const {
   layout.shape = shape;
   layout.keys.clear();
   layout.key_end.clear();
+  layout.static_key.clear();
   for (const auto& s : slots_) {
+    layout.static_key.push_back(s.static_key);
     layout.keys.append(key_of(s));
     layout.key_end.push_back(static_cast<std::uint32_t>(layout.keys.size())
                              | (s.erased ? kErasedBit : 0U));

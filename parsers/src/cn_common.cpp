@@ -748,14 +748,14 @@ void Writer::put(core::Event& out, const KeyMap* m, std::string_view key, std::s
       if (value == "::" || value == "0.0.0.0") {
         return;  // no translation
       }
-      ok = set_ip(out, slot == Slot::src_nat_ip ? "source.nat.ip" : "destination.nat.ip", value);
+      ok = set_ip(out, slot == Slot::src_nat_ip ? core::FieldKey{"source.nat.ip"} : "destination.nat.ip", value);
       break;
     case Slot::src_nat_port:
     case Slot::dst_nat_port:
       if (value == "0") {
         return;
       }
-      ok = set_port(out, slot == Slot::src_nat_port ? "source.nat.port" : "destination.nat.port",
+      ok = set_port(out, slot == Slot::src_nat_port ? core::FieldKey{"source.nat.port"} : "destination.nat.port",
                     value);
       break;
     case Slot::iana:
@@ -841,9 +841,9 @@ void Writer::put(core::Event& out, const KeyMap* m, std::string_view key, std::s
       const auto c = parse_int(value);
       ok = c && *c >= 0;
       if (ok) {
-        out.set_int(slot == Slot::src_bytes     ? "source.bytes"
-                    : slot == Slot::dst_bytes   ? "destination.bytes"
-                    : slot == Slot::src_packets ? "source.packets"
+        out.set_int(slot == Slot::src_bytes     ? core::FieldKey{"source.bytes"}
+                    : slot == Slot::dst_bytes   ? core::FieldKey{"destination.bytes"}
+                    : slot == Slot::src_packets ? core::FieldKey{"source.packets"}
                                                 : "destination.packets",
                     *c);
       }

@@ -95,7 +95,7 @@ auto parse_port(std::string_view s) -> std::optional<int> {
   return static_cast<int>(*v);
 }
 
-auto set_ip(core::Event& out, std::string_view key, std::string_view value) -> bool {
+auto set_ip(core::Event& out, core::FieldKey key, std::string_view value) -> bool {
   if (!is_ip(value)) {
     return false;
   }
@@ -103,7 +103,7 @@ auto set_ip(core::Event& out, std::string_view key, std::string_view value) -> b
   return true;
 }
 
-auto set_port(core::Event& out, std::string_view key, std::string_view value) -> bool {
+auto set_port(core::Event& out, core::FieldKey key, std::string_view value) -> bool {
   const auto port = parse_port(value);
   if (!port) {
     return false;

@@ -20,10 +20,10 @@ auto parse_int(std::string_view s) -> std::optional<std::int64_t>;
 auto parse_port(std::string_view s) -> std::optional<int>;
 
 /// Sets `key` to `value` only when it is an IP address; returns whether it did.
-auto set_ip(core::Event& out, std::string_view key, std::string_view value) -> bool;
+auto set_ip(core::Event& out, core::FieldKey key, std::string_view value) -> bool;
 
 /// Sets `key` to the port only when `value` is a valid port; returns whether it did.
-auto set_port(core::Event& out, std::string_view key, std::string_view value) -> bool;
+auto set_port(core::Event& out, core::FieldKey key, std::string_view value) -> bool;
 
 /// Marks `out` as unparsed: event.kind "unparsed", event.original, error.message.
 void set_unparsed(core::Event& out, std::string_view line, std::string_view reason);

@@ -272,8 +272,8 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
       if (mapped) {
         const bool sent = k.starts_with("sent");
         const bool bytes = k.ends_with("byte");
-        out.set_int(sent ? (bytes ? "source.bytes" : "source.packets")
-                         : (bytes ? "destination.bytes" : "destination.packets"),
+        out.set_int(sent ? (bytes ? core::FieldKey{"source.bytes"} : "source.packets")
+                         : (bytes ? core::FieldKey{"destination.bytes"} : "destination.packets"),
                     *c);
       }
     } else if (k == "policyid" && !signature) {

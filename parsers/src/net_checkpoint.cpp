@@ -230,7 +230,7 @@ public:
       }
     }
     if (!ifname.empty()) {
-      out.set(ifdir == "outbound" ? "observer.egress.interface.name"
+      out.set(ifdir == "outbound" ? core::FieldKey{"observer.egress.interface.name"}
                                   : "observer.ingress.interface.name",
               unescape(ifname));
     }

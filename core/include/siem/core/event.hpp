@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "siem/core/field_key.hpp"
 #include "siem/core/time.hpp"
 
 namespace siem::core {
@@ -29,7 +30,8 @@ struct FieldView {
 /// A normalized event: ECS-named fields plus the reference to the raw record it came from.
 ///
 /// Fields are kept flat under dotted names ("source.ip") and written as nested JSON objects
-/// with sorted keys. Keys and string values live in one arena owned by the Event; `clear()`
+/// with sorted keys. A key given as a string literal is kept by pointer (see FieldKey); other
+/// keys and string values are copied into one arena owned by the Event; `clear()`
 /// keeps its capacity, so a worker that reuses its Events allocates nothing per event in
 /// steady state. Setting a field appends it without a lookup (setting a key again supersedes
 /// the earlier value: getters, for_each and the JSON see the latest); getters scan from the
@@ -38,12 +40,12 @@ struct FieldView {
 class Event {
 public:
   /// Sets (or replaces) a string field. `value` may view into this Event.
-  void set(std::string_view key, std::string_view value);
-  void set(std::string_view key, const char* value) { set(key, std::string_view{value}); }
-  void set(std::string_view key, const std::string& value) { set(key, std::string_view{value}); }
-  void set_int(std::string_view key, std::int64_t value);
-  void set_double(std::string_view key, double value);
-  void set_bool(std::string_view key, bool value);
+  void set(FieldKey key, std::string_view value);
+  void set(FieldKey key, const char* value) { set(key, std::string_view{value}); }
+  void set(FieldKey key, const std::string& value) { set(key, std::string_view{value}); }
+  void set_int(FieldKey key, std::int64_t value);
+  void set_double(FieldKey key, double value);
+  void set_bool(FieldKey key, bool value);
   /// Removes a field; no-op when absent.
   void erase(std::string_view key);
 
@@ -85,6 +87,7 @@ public:
 
 private:
   struct Slot {
+    const char* static_key = nullptr;  ///< a literal's characters, else the key is in arena_
     std::uint32_t key_off = 0;
     std::uint32_t key_len = 0;
     std::uint32_t val_off = 0;
@@ -99,10 +102,10 @@ private:
   /// Slot i holds a current field: not erased and not set again later.
   [[nodiscard]] auto live(std::size_t i) const -> bool;
   /// Appends a slot for `key` (a key set again gets a new slot; the latest counts).
-  auto slot_for(std::string_view key) -> Slot&;
+  auto slot_for(FieldKey key) -> Slot&;
   void compact();
   [[nodiscard]] auto key_of(const Slot& s) const -> std::string_view {
-    return {arena_.data() + s.key_off, s.key_len};
+    return {s.static_key != nullptr ? s.static_key : arena_.data() + s.key_off, s.key_len};
   }
   [[nodiscard]] auto view(const Slot& s) const -> FieldView;
 
