@@ -5,6 +5,7 @@
 #include "json_shapes.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -19,33 +20,86 @@ using simdjson::dom::object;
 constexpr std::size_t kMaxFlattenFields = 512;
 
 using json::int_of;
-using json::member;
-using json::str;
-using json::sub;
 
-auto num(object o, std::string_view k) -> std::optional<std::int64_t> {
-  const auto e = member(o, k);
-  return e ? int_of(*e) : std::nullopt;
-}
+// The members of one JSON object that a mapping reads, found in one pass over the object
+// (simdjson's at_key is a linear scan per call). keys[i] is looked for; the first occurrence
+// counts, as with at_key.
+template <std::size_t N>
+class Members {
+public:
+  Members(object o, const std::array<std::string_view, N>& keys) {
+    for (const auto field : o) {
+      if (const auto i = index_of(keys, field.key); i < N && !has(i)) {
+        value_[i] = field.value;
+        present_ |= 1U << i;
+      }
+    }
+  }
 
-void copy_str(core::Event& out, std::string_view key, object o, std::string_view k) {
-  if (const auto v = str(o, k); !v.empty()) {
+  [[nodiscard]] auto has(std::size_t i) const -> bool { return (present_ >> i & 1U) != 0; }
+  [[nodiscard]] auto element(std::size_t i) const -> std::optional<simdjson::dom::element> {
+    return has(i) ? std::optional{value_[i]} : std::nullopt;
+  }
+  [[nodiscard]] auto str(std::size_t i) const -> std::string_view {
+    std::string_view v;
+    return has(i) && value_[i].get_string().get(v) == simdjson::SUCCESS ? v : std::string_view{};
+  }
+  [[nodiscard]] auto num(std::size_t i) const -> std::optional<std::int64_t> {
+    return has(i) ? int_of(value_[i]) : std::nullopt;
+  }
+  [[nodiscard]] auto sub(std::size_t i) const -> std::optional<object> {
+    object o;
+    return has(i) && value_[i].get_object().get(o) == simdjson::SUCCESS ? std::optional{o}
+                                                                          : std::nullopt;
+  }
+  [[nodiscard]] auto boolean(std::size_t i) const -> std::optional<bool> {
+    bool b = false;
+    return has(i) && value_[i].get_bool().get(b) == simdjson::SUCCESS ? std::optional{b}
+                                                                       : std::nullopt;
+  }
+
+  /// Index of `k` in `keys`, or N. Lengths and first bytes are compared before memcmp: most
+  /// keys differ in those.
+  static auto index_of(const std::array<std::string_view, N>& keys, std::string_view k)
+      -> std::size_t {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (keys[i].size() == k.size() && keys[i][0] == k[0]
+          && std::memcmp(keys[i].data(), k.data(), k.size()) == 0) {
+        return i;
+      }
+    }
+    return N;
+  }
+
+private:
+  static_assert(N <= 32);
+  std::array<simdjson::dom::element, N> value_{};
+  std::uint32_t present_ = 0;
+};
+
+void copy_str(core::Event& out, core::FieldKey key, std::string_view v) {
+  if (!v.empty()) {
     out.set(key, v);
   }
 }
 
-void copy_num(core::Event& out, std::string_view key, object o, std::string_view k) {
-  if (const auto v = num(o, k)) {
+void copy_num(core::Event& out, core::FieldKey key, std::optional<std::int64_t> v) {
+  if (v) {
     out.set_int(key, *v);
   }
 }
 
-void copy_time(core::Event& out, std::string_view key, object o, std::string_view k) {
-  if (const auto t = core::parse_rfc3339(str(o, k))) {
-    thread_local std::string text;  // format_rfc3339's string would allocate per call
-    text.clear();
-    core::append_rfc3339(text, *t);
-    out.set(key, text);
+void copy_time(core::Event& out, core::FieldKey key, std::string_view text) {
+  if (const auto t = core::parse_rfc3339(text)) {
+    std::array<char, core::kRfc3339Bound> buf{};
+    const char* end = core::write_rfc3339(buf.data(), *t);
+    out.set(key, std::string_view{buf.data(), static_cast<std::size_t>(end - buf.data())});
+  }
+}
+
+void copy_bool(core::Event& out, core::FieldKey key, std::optional<bool> v) {
+  if (v) {
+    out.set_bool(key, *v);
   }
 }
 
@@ -89,134 +143,184 @@ enum RootKey : std::uint8_t {
   k_http,
   k_tls,
   k_fileinfo,
+  k_root_keys
 };
 
-constexpr std::array<std::string_view, 17> kRootKeys = {
+constexpr std::array<std::string_view, k_root_keys> kRootKeys = {
     "timestamp", "event_type", "src_ip",   "src_port", "dest_ip",      "dest_port",
     "proto",     "app_proto",  "in_iface", "host",     "community_id", "alert",
     "flow",      "dns",        "http",     "tls",      "fileinfo"};
 
-// Index into kRootKeys, or kRootKeys.size() when the key is not mapped.
-auto root_slot(std::string_view k) -> std::size_t {
-  for (std::size_t i = 0; i < kRootKeys.size(); ++i) {
-    if (kRootKeys[i] == k) {
-      return i;
-    }
-  }
-  return kRootKeys.size();
-}
+// Members of EVE's "tcp" object (kept under suricata.eve.tcp) with their keys written out, so
+// that the most common unmapped section needs no composed key; others are flattened.
+constexpr std::array<std::string_view, 12> kTcpMembers = {
+    "tcp_flags", "tcp_flags_ts", "tcp_flags_tc", "syn", "fin", "rst",
+    "psh",       "ack",          "urg",          "ecn", "cwr", "state"};
+constexpr std::array<core::FieldKey, 12> kTcpKeys = {
+    "suricata.eve.tcp.tcp_flags", "suricata.eve.tcp.tcp_flags_ts", "suricata.eve.tcp.tcp_flags_tc",
+    "suricata.eve.tcp.syn",       "suricata.eve.tcp.fin",          "suricata.eve.tcp.rst",
+    "suricata.eve.tcp.psh",       "suricata.eve.tcp.ack",          "suricata.eve.tcp.urg",
+    "suricata.eve.tcp.ecn",       "suricata.eve.tcp.cwr",          "suricata.eve.tcp.state"};
 
 void map_alert(object a, core::Event& out) {
-  if (const auto id = num(a, "signature_id")) {
-    out.set("rule.id", std::to_string(*id));
+  enum : std::uint8_t { signature_id, signature, category, severity, gid, rev, action, n };
+  static constexpr std::array<std::string_view, n> kKeys = {
+      "signature_id", "signature", "category", "severity", "gid", "rev", "action"};
+  const Members<n> m(a, kKeys);
+  if (const auto id = m.num(signature_id)) {
+    std::array<char, 20> buf{};
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *id);
+    out.set("rule.id", std::string_view{buf.data(), static_cast<std::size_t>(r.ptr - buf.data())});
   }
-  copy_str(out, "rule.name", a, "signature");
-  copy_str(out, "rule.category", a, "category");
-  copy_num(out, "event.severity", a, "severity");
-  copy_num(out, "suricata.eve.alert.gid", a, "gid");
-  copy_num(out, "suricata.eve.alert.rev", a, "rev");
-  if (const auto action = str(a, "action"); !action.empty()) {
-    out.set("suricata.eve.alert.action", action);
-    if (action == "allowed") {
+  copy_str(out, "rule.name", m.str(signature));
+  copy_str(out, "rule.category", m.str(category));
+  copy_num(out, "event.severity", m.num(severity));
+  copy_num(out, "suricata.eve.alert.gid", m.num(gid));
+  copy_num(out, "suricata.eve.alert.rev", m.num(rev));
+  if (const auto act = m.str(action); !act.empty()) {
+    out.set("suricata.eve.alert.action", act);
+    if (act == "allowed") {
       out.set("event.type", "allowed");
-    } else if (action == "blocked") {
+    } else if (act == "blocked") {
       out.set("event.type", "denied");
     }
   }
 }
 
 void map_flow(object f, core::Event& out) {
-  const auto bts = num(f, "bytes_toserver");
-  const auto btc = num(f, "bytes_toclient");
-  const auto pts = num(f, "pkts_toserver");
-  const auto ptc = num(f, "pkts_toclient");
-  if (bts) {
-    out.set_int("source.bytes", *bts);
-  }
-  if (btc) {
-    out.set_int("destination.bytes", *btc);
-  }
-  if (pts) {
-    out.set_int("source.packets", *pts);
-  }
-  if (ptc) {
-    out.set_int("destination.packets", *ptc);
-  }
+  enum : std::uint8_t {
+    bytes_toserver,
+    bytes_toclient,
+    pkts_toserver,
+    pkts_toclient,
+    start,
+    end,
+    state,
+    reason,
+    age,
+    alerted,
+    n
+  };
+  static constexpr std::array<std::string_view, n> kKeys = {
+      "bytes_toserver", "bytes_toclient", "pkts_toserver", "pkts_toclient", "start",
+      "end",            "state",          "reason",        "age",           "alerted"};
+  const Members<n> m(f, kKeys);
+  const auto bts = m.num(bytes_toserver);
+  const auto btc = m.num(bytes_toclient);
+  const auto pts = m.num(pkts_toserver);
+  const auto ptc = m.num(pkts_toclient);
+  copy_num(out, "source.bytes", bts);
+  copy_num(out, "destination.bytes", btc);
+  copy_num(out, "source.packets", pts);
+  copy_num(out, "destination.packets", ptc);
   if (bts && btc) {
     out.set_int("network.bytes", *bts + *btc);
   }
   if (pts && ptc) {
     out.set_int("network.packets", *pts + *ptc);
   }
-  copy_time(out, "event.start", f, "start");
-  copy_time(out, "event.end", f, "end");
-  copy_str(out, "suricata.eve.flow.state", f, "state");
-  copy_str(out, "suricata.eve.flow.reason", f, "reason");
-  copy_num(out, "suricata.eve.flow.age", f, "age");
-  if (const auto alerted = member(f, "alerted"); alerted && alerted->is_bool()) {
-    out.set_bool("suricata.eve.flow.alerted", alerted->get_bool().value_unsafe());
-  }
+  copy_time(out, "event.start", m.str(start));
+  copy_time(out, "event.end", m.str(end));
+  copy_str(out, "suricata.eve.flow.state", m.str(state));
+  copy_str(out, "suricata.eve.flow.reason", m.str(reason));
+  copy_num(out, "suricata.eve.flow.age", m.num(age));
+  copy_bool(out, "suricata.eve.flow.alerted", m.boolean(alerted));
 }
 
 void map_dns(object d, core::Event& out) {
-  copy_str(out, "dns.type", d, "type");
-  copy_str(out, "dns.response_code", d, "rcode");
-  if (const auto id = num(d, "id")) {
-    out.set("dns.id", std::to_string(*id));
+  enum : std::uint8_t { type, rcode, id, rrname, rrtype, queries, answers, n };
+  static constexpr std::array<std::string_view, n> kKeys = {
+      "type", "rcode", "id", "rrname", "rrtype", "queries", "answers"};
+  const Members<n> m(d, kKeys);
+  copy_str(out, "dns.type", m.str(type));
+  copy_str(out, "dns.response_code", m.str(rcode));
+  if (const auto v = m.num(id)) {
+    std::array<char, 20> buf{};
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *v);
+    out.set("dns.id", std::string_view{buf.data(), static_cast<std::size_t>(r.ptr - buf.data())});
   }
   // EVE v1 puts rrname/rrtype on the record; v2 answers and v3 use a "queries" array.
-  std::string_view name = str(d, "rrname");
-  std::string_view type = str(d, "rrtype");
-  simdjson::dom::array queries;
-  if (name.empty() && d.at_key("queries").get_array().get(queries) == simdjson::SUCCESS) {
-    for (const auto q : queries) {
+  std::string_view name = m.str(rrname);
+  std::string_view qtype = m.str(rrtype);
+  simdjson::dom::array list;
+  if (const auto q = m.element(queries);
+      name.empty() && q && q->get_array().get(list) == simdjson::SUCCESS) {
+    for (const auto item : list) {
       object qo;
-      if (q.get_object().get(qo) == simdjson::SUCCESS) {
-        name = str(qo, "rrname");
-        type = str(qo, "rrtype");
+      if (item.get_object().get(qo) == simdjson::SUCCESS) {
+        name = json::str(qo, "rrname");
+        qtype = json::str(qo, "rrtype");
         break;
       }
     }
   }
-  if (!name.empty()) {
-    out.set("dns.question.name", name);
-  }
-  if (!type.empty()) {
-    out.set("dns.question.type", type);
-  }
-  if (const auto answers = member(d, "answers")) {
-    out.set("suricata.eve.dns.answers", simdjson::minify(*answers));
+  copy_str(out, "dns.question.name", name);
+  copy_str(out, "dns.question.type", qtype);
+  if (const auto a = m.element(answers)) {
+    out.set("suricata.eve.dns.answers", simdjson::minify(*a));
   }
 }
 
 void map_http(object h, core::Event& out) {
-  copy_str(out, "url.domain", h, "hostname");
-  if (const auto url = str(h, "url"); !url.empty()) {
-    out.set("url.original", url);
-    const auto q = url.find('?');
-    out.set("url.path", url.substr(0, q));
-    if (q != std::string_view::npos && q + 1 < url.size()) {
-      out.set("url.query", url.substr(q + 1));
+  enum : std::uint8_t {
+    hostname,
+    url,
+    http_method,
+    status,
+    http_user_agent,
+    http_refer,
+    http_content_type,
+    length,
+    protocol,
+    n
+  };
+  static constexpr std::array<std::string_view, n> kKeys = {
+      "hostname",   "url",          "http_method", "status",  "http_user_agent",
+      "http_refer", "http_content_type", "length", "protocol"};
+  const Members<n> m(h, kKeys);
+  copy_str(out, "url.domain", m.str(hostname));
+  if (const auto u = m.str(url); !u.empty()) {
+    out.set("url.original", u);
+    const auto q = u.find('?');
+    out.set("url.path", u.substr(0, q));
+    if (q != std::string_view::npos && q + 1 < u.size()) {
+      out.set("url.query", u.substr(q + 1));
     }
   }
-  copy_str(out, "http.request.method", h, "http_method");
-  copy_num(out, "http.response.status_code", h, "status");
-  copy_str(out, "user_agent.original", h, "http_user_agent");
-  copy_str(out, "http.request.referrer", h, "http_refer");
-  copy_str(out, "http.response.mime_type", h, "http_content_type");
-  copy_num(out, "http.response.body.bytes", h, "length");
-  if (auto proto = str(h, "protocol"); proto.starts_with("HTTP/")) {
+  copy_str(out, "http.request.method", m.str(http_method));
+  copy_num(out, "http.response.status_code", m.num(status));
+  copy_str(out, "user_agent.original", m.str(http_user_agent));
+  copy_str(out, "http.request.referrer", m.str(http_refer));
+  copy_str(out, "http.response.mime_type", m.str(http_content_type));
+  copy_num(out, "http.response.body.bytes", m.num(length));
+  if (const auto proto = m.str(protocol); proto.starts_with("HTTP/")) {
     out.set("http.version", proto.substr(5));
   }
 }
 
-void map_tls(object t, core::Event& out) {
-  copy_str(out, "tls.client.server_name", t, "sni");
-  copy_str(out, "tls.server.subject", t, "subject");
-  copy_str(out, "tls.server.issuer", t, "issuerdn");
-  copy_str(out, "tls.server.not_before", t, "notbefore");
-  copy_str(out, "tls.server.not_after", t, "notafter");
-  if (const auto v = str(t, "version"); !v.empty()) {
+void map_tls(object t, core::Event& out, std::string& scratch) {
+  enum : std::uint8_t {
+    sni,
+    subject,
+    issuerdn,
+    notbefore,
+    notafter,
+    version,
+    fingerprint,
+    ja3,
+    ja3s,
+    n
+  };
+  static constexpr std::array<std::string_view, n> kKeys = {
+      "sni",     "subject",     "issuerdn", "notbefore", "notafter",
+      "version", "fingerprint", "ja3",      "ja3s"};
+  const Members<n> m(t, kKeys);
+  copy_str(out, "tls.client.server_name", m.str(sni));
+  copy_str(out, "tls.server.subject", m.str(subject));
+  copy_str(out, "tls.server.issuer", m.str(issuerdn));
+  copy_str(out, "tls.server.not_before", m.str(notbefore));
+  copy_str(out, "tls.server.not_after", m.str(notafter));
+  if (const auto v = m.str(version); !v.empty()) {
     // "TLS 1.2" -> version "1.2", version_protocol "tls".
     if (const auto sp = v.find(' '); sp != std::string_view::npos && v.substr(0, sp) == "TLS") {
       out.set("tls.version", v.substr(sp + 1));
@@ -225,39 +329,62 @@ void map_tls(object t, core::Event& out) {
       out.set("tls.version", v);
     }
   }
-  if (const auto fp = str(t, "fingerprint"); !fp.empty()) {
-    std::string hex;
-    hex.reserve(fp.size());
+  if (const auto fp = m.str(fingerprint); !fp.empty()) {
+    scratch.clear();
     for (const char c : fp) {
       if (c != ':') {
-        hex.push_back(c >= 'a' && c <= 'f' ? static_cast<char>(c - 'a' + 'A') : c);
+        scratch.push_back(c >= 'a' && c <= 'f' ? static_cast<char>(c - 'a' + 'A') : c);
       }
     }
-    out.set("tls.server.hash.sha1", hex);
+    out.set("tls.server.hash.sha1", scratch);
   }
-  if (const auto ja3 = sub(t, "ja3")) {
-    copy_str(out, "tls.client.ja3", *ja3, "hash");
+  if (const auto o = m.sub(ja3)) {
+    copy_str(out, "tls.client.ja3", json::str(*o, "hash"));
   }
-  if (const auto ja3s = sub(t, "ja3s")) {
-    copy_str(out, "tls.server.ja3s", *ja3s, "hash");
+  if (const auto o = m.sub(ja3s)) {
+    copy_str(out, "tls.server.ja3s", json::str(*o, "hash"));
   }
 }
 
 void map_fileinfo(object f, core::Event& out) {
-  if (const auto name = str(f, "filename"); !name.empty()) {
+  enum : std::uint8_t { filename, md5, sha1, sha256, size, magic, state, stored, n };
+  static constexpr std::array<std::string_view, n> kKeys = {
+      "filename", "md5", "sha1", "sha256", "size", "magic", "state", "stored"};
+  const Members<n> m(f, kKeys);
+  if (const auto name = m.str(filename); !name.empty()) {
     out.set("file.path", name);
     const auto slash = name.find_last_of('/');
     out.set("file.name", slash == std::string_view::npos ? name : name.substr(slash + 1));
   }
-  copy_str(out, "file.hash.md5", f, "md5");
-  copy_str(out, "file.hash.sha1", f, "sha1");
-  copy_str(out, "file.hash.sha256", f, "sha256");
-  copy_num(out, "file.size", f, "size");
-  copy_str(out, "suricata.eve.fileinfo.magic", f, "magic");
-  copy_str(out, "suricata.eve.fileinfo.state", f, "state");
-  if (const auto stored = member(f, "stored"); stored && stored->is_bool()) {
-    out.set_bool("suricata.eve.fileinfo.stored", stored->get_bool().value_unsafe());
+  copy_str(out, "file.hash.md5", m.str(md5));
+  copy_str(out, "file.hash.sha1", m.str(sha1));
+  copy_str(out, "file.hash.sha256", m.str(sha256));
+  copy_num(out, "file.size", m.num(size));
+  copy_str(out, "suricata.eve.fileinfo.magic", m.str(magic));
+  copy_str(out, "suricata.eve.fileinfo.state", m.str(state));
+  copy_bool(out, "suricata.eve.fileinfo.stored", m.boolean(stored));
+}
+
+// A scalar member under a written-out key, typed as flatten_json would; false for objects and
+// arrays (which the caller flattens).
+auto set_scalar(core::Event& out, core::FieldKey key, simdjson::dom::element e) -> bool {
+  switch (e.type()) {
+    case element_type::STRING: out.set(key, e.get_string().value_unsafe()); return true;
+    case element_type::INT64: out.set_int(key, e.get_int64().value_unsafe()); return true;
+    case element_type::UINT64:
+      if (const auto v = int_of(e)) {
+        out.set_int(key, *v);
+      } else {
+        out.set_double(key, static_cast<double>(e.get_uint64().value_unsafe()));
+      }
+      return true;
+    case element_type::DOUBLE: out.set_double(key, e.get_double().value_unsafe()); return true;
+    case element_type::BOOL: out.set_bool(key, e.get_bool().value_unsafe()); return true;
+    case element_type::NULL_VALUE: return true;
+    case element_type::OBJECT:
+    case element_type::ARRAY: return false;
   }
+  return false;
 }
 
 }  // namespace
@@ -304,7 +431,7 @@ auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core
     return "JSON value is not an object";
   }
   if (want == JsonShape::any || want == JsonShape::eve) {
-    const std::string_view event_type = str(root, "event_type");
+    const std::string_view event_type = json::str(root, "event_type");
     if (!event_type.empty()) {
       map_eve(root, event_type, ctx, out);
       return {};
@@ -317,6 +444,26 @@ auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core
     want = JsonShapes::detect(root);
   }
   return shapes_.map(root, want, json.size(), ctx, out);
+}
+
+// EVE's "tcp" object under suricata.eve.tcp, as flatten_json would write it; `key` holds
+// "suricata.eve.tcp" and is used for members without a written-out key.
+void EveParser::flatten_tcp(object tcp, core::Event& out, std::size_t& budget) {
+  const std::size_t n = key_.size();
+  for (const auto field : tcp) {
+    if (budget == 0) {
+      return;
+    }
+    if (const auto i = Members<kTcpMembers.size()>::index_of(kTcpMembers, field.key);
+        i < kTcpMembers.size() && set_scalar(out, kTcpKeys[i], field.value)) {
+      budget -= field.value.is_null() ? 0 : 1;
+      continue;
+    }
+    key_.push_back('.');
+    append_key_segment(key_, field.key);
+    flatten_json(field.value, key_, out, 2, budget);
+    key_.resize(n);
+  }
 }
 
 void EveParser::map_eve(object root, std::string_view event_type, const ParseContext& ctx,
@@ -336,12 +483,21 @@ void EveParser::map_eve(object root, std::string_view event_type, const ParseCon
   std::array<std::optional<element>, kRootKeys.size()> slot;
   std::size_t budget = kMaxFlattenFields;
   for (const auto field : root) {
-    if (const auto i = root_slot(field.key); i < kRootKeys.size()) {
+    if (const auto i = Members<k_root_keys>::index_of(kRootKeys, field.key); i < k_root_keys) {
       slot[i] = field.value;
+      continue;
+    }
+    if (field.key == "flow_id" && budget > 0
+        && set_scalar(out, "suricata.eve.flow_id", field.value)) {
+      budget -= field.value.is_null() ? 0 : 1;
       continue;
     }
     key_.assign("suricata.eve.");
     append_key_segment(key_, field.key);
+    if (object tcp; field.key == "tcp" && field.value.get_object().get(tcp) == simdjson::SUCCESS) {
+      flatten_tcp(tcp, out, budget);
+      continue;
+    }
     flatten_json(field.value, key_, out, 1, budget);
   }
   const auto text = [&](RootKey k) -> std::string_view {
@@ -355,7 +511,7 @@ void EveParser::map_eve(object root, std::string_view event_type, const ParseCon
     }
     return std::nullopt;
   };
-  const auto port = [&](RootKey k, std::string_view field) {
+  const auto port = [&](RootKey k, core::FieldKey field) {
     if (!slot[k]) {
       return;
     }
@@ -401,7 +557,7 @@ void EveParser::map_eve(object root, std::string_view event_type, const ParseCon
     map_http(*h, out);
   }
   if (const auto t = section(k_tls)) {
-    map_tls(*t, out);
+    map_tls(*t, out, tmp_);
   }
   if (const auto f = section(k_fileinfo)) {
     map_fileinfo(*f, out);

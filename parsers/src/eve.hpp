@@ -39,6 +39,7 @@ public:
 private:
   void map_eve(simdjson::dom::object root, std::string_view event_type, const ParseContext& ctx,
                core::Event& out);
+  void flatten_tcp(simdjson::dom::object tcp, core::Event& out, std::size_t& budget);
 
   simdjson::dom::parser parser_;
   std::unique_ptr<char[]> buf_;  // input copy with SIMDJSON_PADDING bytes after it
