@@ -68,7 +68,7 @@ namespace {
 // Bytes that are copied verbatim: printable ASCII except '"' and '\\'.
 constexpr auto make_plain_table() {
   std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x7F; ++c) {
+  for (int c = 0x20; c < 0x80; ++c) {  // DEL (0x7F) is plain, as in the word-wise check
     t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
   }
   return t;
@@ -76,28 +76,47 @@ constexpr auto make_plain_table() {
 
 constexpr auto kPlain = make_plain_table();
 
-// Length of the run of plain bytes at the start of p[0..n): eight bytes per step. A byte is
-// not plain when it is below 0x20, '"', '\\' or 0x80 and above. The borrow of the subtractions
-// can only flag bytes after a byte that is truly not plain, so the lowest flag is exact.
-auto plain_run(const char* p, std::size_t n) -> std::size_t {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+
+// Bit 7 of each byte of the 8 bytes in `v` that is not plain (below 0x20, '"', '\\', 0x80 and
+// above). The borrow of the subtractions can only flag bytes after a byte that is truly not
+// plain, so the lowest flag is exact.
+auto special_bytes(std::uint64_t v) -> std::uint64_t {
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t q = v ^ (kOnes * '"');
+  const std::uint64_t b = v ^ (kOnes * '\\');
+  return (((v - kOnes * 0x20U) & ~v) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | v) & kHigh;
+}
+
+auto load8(const char* p) -> std::uint64_t {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// Length of the run of plain bytes at the start of p[0..n): eight bytes per step.
+auto plain_run(const char* p, std::size_t n) -> std::size_t {
+  if (n < 8) {
+    std::size_t i = 0;
+    while (i < n && kPlain[static_cast<unsigned char>(p[i])]) {
+      ++i;
+    }
+    return i;
+  }
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    std::uint64_t v = 0;
-    std::memcpy(&v, p + i, 8);
-    const std::uint64_t q = v ^ (kOnes * '"');
-    const std::uint64_t b = v ^ (kOnes * '\\');
-    const std::uint64_t flags =
-        (((v - kOnes * 0x20U) & ~v) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | v) & kHigh;
-    if (flags != 0) {
-      return i + (static_cast<std::size_t>(__builtin_ctzll(flags)) >> 3U);
+    if (const auto f = special_bytes(load8(p + i)); f != 0) {
+      return i + (static_cast<std::size_t>(__builtin_ctzll(f)) >> 3U);
     }
   }
-  while (i < n && kPlain[static_cast<unsigned char>(p[i])]) {
-    ++i;
+  // The tail as the last eight bytes: the ones already scanned are plain, so the first flag
+  // is in the tail.
+  if (i < n) {
+    if (const auto f = special_bytes(load8(p + n - 8)); f != 0) {
+      return n - 8 + (static_cast<std::size_t>(__builtin_ctzll(f)) >> 3U);
+    }
   }
-  return i;
+  return n;
 }
 
 }  // namespace
@@ -120,12 +139,13 @@ struct BufferSink {
   }
 };
 
+// Escapes s[from..] and the closing quote (the caller has written the opening quote and
+// s[0..from), which is plain).
 template <class Sink>
-auto escape_into(Sink& sink, std::string_view s) -> bool {
+auto escape_into(Sink& sink, std::string_view s, std::size_t from = 0) -> bool {
   static constexpr char kHex[] = "0123456789abcdef";
   bool valid = true;
-  sink.put('"');
-  std::size_t i = 0;
+  std::size_t i = from;
   while (i < s.size()) {
     // Copy the longest run of plain bytes at once: most values are plain ASCII.
     const std::size_t j = i + plain_run(s.data() + i, s.size() - i);
@@ -172,12 +192,46 @@ auto escape_into(Sink& sink, std::string_view s) -> bool {
 
 auto append_json_string(std::string& out, std::string_view s) -> bool {
   StringSink sink{out};
+  sink.put('"');
   return escape_into(sink, s);
 }
 
 auto write_json_string(char* dst, std::string_view s) -> char* {
-  BufferSink sink{dst};
-  escape_into(sink, s);
+  // Most values are short and plain: copy them a word at a time while checking each word,
+  // and fall back to escaping from the first word that holds a byte needing care.
+  *dst = '"';
+  char* out = dst + 1;
+  const char* src = s.data();
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  if (n >= 8) {
+    for (; i + 8 <= n; i += 8) {
+      const std::uint64_t w = load8(src + i);
+      if (special_bytes(w) != 0) {
+        break;
+      }
+      std::memcpy(out + i, &w, 8);
+    }
+    if (i + 8 > n) {  // all whole words were plain; the tail is the last 8 bytes
+      const std::uint64_t w = load8(src + n - 8);
+      if (special_bytes(w) == 0) {
+        std::memcpy(out + n - 8, &w, 8);
+        out[n] = '"';
+        return out + n + 1;
+      }
+    }
+  } else {
+    while (i < n && kPlain[static_cast<unsigned char>(src[i])]) {
+      out[i] = src[i];
+      ++i;
+    }
+    if (i == n) {
+      out[n] = '"';
+      return out + n + 1;
+    }
+  }
+  BufferSink sink{out + i};
+  escape_into(sink, s, i);
   return sink.p;
 }
 

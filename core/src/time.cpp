@@ -1,6 +1,7 @@
 #include "siem/core/time.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 
@@ -68,7 +69,14 @@ void append_rfc3339(std::string& out, TimeMs t) {
 auto write_rfc3339(char* dst, TimeMs t) -> char* {
   const std::int64_t days = floor_div(t, 86'400'000);
   const std::int64_t ms_of_day = t - days * 86'400'000;
-  const Civil c = civil_from_days(days);
+  // Times written one after another mostly share their day.
+  thread_local std::int64_t last_days = 0;
+  thread_local Civil last_civil{1970, 1, 1};  // day 0
+  if (days != last_days) {
+    last_days = days;
+    last_civil = civil_from_days(days);
+  }
+  const Civil c = last_civil;
   if (c.year < 0 || c.year > 9999) {
     const int n = std::snprintf(dst, kRfc3339Bound, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year,
                                 c.month, c.day, static_cast<int>(ms_of_day / 3'600'000),
@@ -112,19 +120,25 @@ auto format_rfc3339(TimeMs t) -> std::string {
 }
 
 auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optional<TimeMs> {
-  int y = 0;
-  int mo = 0;
-  int d = 0;
-  int h = 0;
-  int mi = 0;
-  int sec = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-'
-      || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't')
-      || !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':'
-      || !digits(s, 17, 2, sec)) {
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ' && s[10] != 't')
+      || s[13] != ':' || s[16] != ':') {
     return std::nullopt;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+  // Digits at fixed places, checked together: this runs for every JSON event's timestamps.
+  bool bad = false;
+  const auto two = [&](std::size_t at) {
+    const auto a = static_cast<unsigned>(s[at] - '0');
+    const auto b = static_cast<unsigned>(s[at + 1] - '0');
+    bad |= a > 9 || b > 9;
+    return static_cast<int>(a * 10 + b);
+  };
+  const int y = two(0) * 100 + two(2);
+  const int mo = two(5);
+  const int d = two(8);
+  const int h = two(11);
+  const int mi = two(14);
+  const int sec = two(17);
+  if (bad || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
     return std::nullopt;
   }
   std::size_t pos = 19;
@@ -171,17 +185,37 @@ auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optio
   if (pos != s.size()) {
     return std::nullopt;
   }
-  const std::int64_t days =
-      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  // Timestamps of one stream mostly share their day.
+  thread_local struct {
+    int y = 1970;
+    int mo = 1;
+    int d = 1;
+    std::int64_t days = 0;
+  } last;
+  if (y != last.y || mo != last.mo || d != last.d) {
+    last = {y, mo, d, days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))};
+  }
+  const std::int64_t days = last.days;
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
   return secs * 1000 + ms;
 }
 
 auto month_from_abbrev(std::string_view m) -> unsigned {
-  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (m.size() != 3) {
+    return 0;
+  }
+  // The three bytes as one number, compared with each month's: every syslog parser tries
+  // this on every line, most of which are not syslog-dated at all.
+  const auto key = [](char a, char b, char c) {
+    return static_cast<unsigned>(static_cast<unsigned char>(a)) << 16U
+           | static_cast<unsigned>(static_cast<unsigned char>(b)) << 8U
+           | static_cast<unsigned char>(c);
+  };
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const unsigned v = key(m[0], m[1], m[2]);
   for (unsigned i = 0; i < 12; ++i) {
-    if (m == kMonths[i]) {
+    if (v == key(kMonths[i][0], kMonths[i][1], kMonths[i][2])) {
       return i + 1;
     }
   }

@@ -55,6 +55,99 @@ BOOST_AUTO_TEST_CASE(json_string_escaping_and_utf8_repair) {
   BOOST_TEST(!is_valid_utf8("\xC0\xAF"));      // overlong
 }
 
+namespace {
+// JSON escaping of ASCII input as the engine writes it, one byte at a time: the reference for the word-at-a-time path.
+auto reference_escape(std::string_view s) -> std::string {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20U) {  // DEL (0x7F) may stay as it is (RFC 8259)
+          out += "\\u00";
+          out += kHex[c >> 4U];
+          out += kHex[c & 0xFU];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+auto written(std::string_view s) -> std::string {
+  std::string buf(json_string_bound(s.size()), '\0');
+  return {buf.data(), write_json_string(buf.data(), s)};
+}
+}  // namespace
+
+// write_json_string copies plain words and falls back at the first word holding a byte that
+// needs care, and handles the tail with an overlapping word: every length and every position
+// of a special byte, against a byte-at-a-time reference and against append_json_string.
+BOOST_AUTO_TEST_CASE(json_string_fast_path_matches_reference) {
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\0'), "\x1f", "\x7f",
+                                  "\xC3\xA9", "\xFF"};
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string plain(n, 'a');
+    for (std::size_t i = 0; i < n; ++i) {
+      plain[i] = static_cast<char>('a' + i % 26);
+    }
+    BOOST_TEST(written(plain) == reference_escape(plain));
+    for (std::size_t at = 0; at <= n; ++at) {
+      for (const auto& sp : specials) {
+        std::string s = plain;
+        s.insert(at, sp);
+        std::string appended;
+        append_json_string(appended, s);
+        BOOST_TEST(written(s) == appended, "length " << s.size() << ", special at " << at);
+        if (static_cast<unsigned char>(sp[0]) < 0x80U) {
+          BOOST_TEST(written(s) == reference_escape(s), "length " << s.size() << " at " << at);
+        }
+      }
+    }
+  }
+  BOOST_TEST(written("\xC3\xA9t\xC3\xA9") == "\"\xC3\xA9t\xC3\xA9\"");
+  BOOST_TEST(written("12345678\xFF") == "\"12345678\xEF\xBF\xBD\"");
+}
+
+// A key given as a literal is kept by pointer, any other by copy: both are the same field,
+// with the same signature, and events mixing them share output layouts correctly.
+BOOST_AUTO_TEST_CASE(static_and_dynamic_keys_are_the_same_field) {
+  constexpr FieldKey lit = "source.ip";
+  const std::string name = "source.ip";
+  const FieldKey dyn{name};
+  BOOST_TEST(lit.is_static());
+  BOOST_TEST(!dyn.is_static());
+  BOOST_TEST(lit.signature() == dyn.signature());
+  BOOST_TEST(FieldKey::signature_of("ab") != FieldKey::signature_of("ba"));
+  Event ev;
+  ev.set("source.ip", "10.0.0.1");
+  ev.set(name, "10.0.0.2");
+  BOOST_TEST(ev.size() == 1U);
+  BOOST_TEST(*ev.get_string("source.ip") == "10.0.0.2");
+  BOOST_TEST(ev.to_json() == R"({"source":{"ip":"10.0.0.2"}})");
+  // Same key sequence, static in one event and dynamic in the next: the layout cached for
+  // the first must be checked by content, not only by pointer.
+  for (int round = 0; round < 4; ++round) {
+    Event a;
+    a.set("x.y", "1");
+    a.set("x.z", "2");
+    Event b;
+    b.set(std::string("x.y"), "3");
+    b.set(std::string("x.w"), "4");  // same length and signature-neutral position as x.z
+    BOOST_TEST(a.to_json() == R"({"x":{"y":"1","z":"2"}})");
+    BOOST_TEST(b.to_json() == R"({"x":{"w":"4","y":"3"}})");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(time_round_trip) {
   const auto t = parse_rfc3339("2026-11-27T01:22:24.123Z");
   BOOST_REQUIRE(t.has_value());
@@ -67,7 +160,26 @@ BOOST_AUTO_TEST_CASE(time_round_trip) {
   BOOST_TEST(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
   BOOST_TEST(year_of(*t) == 2026);
   BOOST_TEST(month_from_abbrev("Dec") == 12U);
+  BOOST_TEST(month_from_abbrev("Jan") == 1U);
   BOOST_TEST(month_from_abbrev("dec") == 0U);
+  BOOST_TEST(month_from_abbrev("Decem") == 0U);
+  BOOST_TEST(month_from_abbrev("De") == 0U);
+  // Days alternate (the parser and writer keep the last day's conversion).
+  BOOST_TEST(*parse_rfc3339("2024-02-29T23:59:59Z") == 1709251199000LL);
+  BOOST_TEST(*parse_rfc3339("1999-12-31T00:00:00Z") == 946598400000LL);
+  BOOST_TEST(*parse_rfc3339("2024-02-29T00:00:01Z") == 1709164801000LL);
+  BOOST_TEST(format_rfc3339(1709251199000LL) == "2024-02-29T23:59:59.000Z");
+  BOOST_TEST(format_rfc3339(946598400000LL) == "1999-12-31T00:00:00.000Z");
+  BOOST_TEST(format_rfc3339(1709164801000LL) == "2024-02-29T00:00:01.000Z");
+  // A non-digit at each digit position is rejected.
+  const std::string good = "2026-11-27T01:22:24Z";
+  for (const std::size_t at : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    for (const char bad : {'/', ':', 'a', ' '}) {
+      std::string s = good;
+      s[at] = bad;
+      BOOST_TEST(!parse_rfc3339(s).has_value(), s);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(event_nested_sorted_json) {
