@@ -3,9 +3,8 @@
 #include "re2_classes.hpp"
 #include "net_common.hpp"
 
-#include <re2/re2.h>
-
 #include <array>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -34,12 +33,11 @@ auto addr_port(std::string_view t, std::string_view& addr, std::string_view& por
   return true;
 }
 
-// A whole token as (\S+)/(\d+)->(\S+)/(\d+): the greedy first group takes the rightmost
-// arrow for which both sides fit.
-auto flow_pair(std::string_view t, std::array<std::string_view, 11>& g, std::size_t at) -> bool {
+// A whole token as (\S+)/(\d+)->(\S+)/(\d+) into `out`: the greedy first group takes the
+// rightmost arrow for which both sides fit.
+auto flow_pair(std::string_view t, std::span<std::string_view, 4> out) -> bool {
   for (auto a = t.rfind("->"); a != std::string_view::npos && a > 0; a = t.rfind("->", a - 1)) {
-    if (addr_port(t.substr(0, a), g[at], g[at + 1])
-        && addr_port(t.substr(a + 2), g[at + 2], g[at + 3])) {
+    if (addr_port(t.substr(0, a), out[0], out[1]) && addr_port(t.substr(a + 2), out[2], out[3])) {
       return true;
     }
   }
@@ -58,15 +56,23 @@ auto hex_word(std::string_view t) -> bool {
   return true;
 }
 
-// The \S+ token at `pos` followed by one ' ': the token, and `next` after the space.
-auto spaced(std::string_view s, std::size_t pos, std::size_t& next) -> std::string_view {
+// (\S+) at `pos` followed by `lit`: the token (empty when there is none or `lit` does not
+// follow), and `next` after `lit`. The run cannot be shorter: the byte after it must begin `lit`,
+// and a shorter run would leave a \S byte there.
+auto token_then(std::string_view s, std::size_t pos, std::string_view lit, std::size_t& next)
+    -> std::string_view {
   std::size_t end = 0;
   const auto t = token(s, pos, end);
-  if (t.empty() || end >= s.size() || s[end] != ' ') {
+  if (t.empty() || !s.substr(end).starts_with(lit)) {
     return {};
   }
-  next = end + 1;
+  next = end + lit.size();
   return t;
+}
+
+// The \S+ token at `pos` followed by one ' ': the token, and `next` after the space.
+auto spaced(std::string_view s, std::size_t pos, std::size_t& next) -> std::string_view {
+  return token_then(s, pos, " ", next);
 }
 
 // "(\S+) PAIR (.*)$" at `pos`: service into g[4], the NAT pair into g[5..8], the rest g[9].
@@ -76,7 +82,7 @@ auto service_nat_rest(std::string_view s, std::size_t pos, std::array<std::strin
   const auto svc = spaced(s, pos, p);
   std::size_t q = 0;
   const auto nat = svc.empty() ? std::string_view{} : spaced(s, p, q);
-  if (nat.empty() || !flow_pair(nat, g, 5)) {
+  if (nat.empty() || !flow_pair(nat, std::span(g).subspan<5, 4>())) {
     return false;
   }
   const auto rest = s.substr(q);
@@ -92,7 +98,7 @@ auto service_nat_rest(std::string_view s, std::size_t pos, std::array<std::strin
 auto session_body(std::string_view s, std::size_t pos, Captures& c) -> bool {
   std::size_t p = 0;
   const auto pair = spaced(s, pos, p);
-  if (pair.empty() || !flow_pair(pair, c.g, 0)) {
+  if (pair.empty() || !flow_pair(pair, std::span(c.g).first<4>())) {
     return false;
   }
   std::size_t after_hex = 0;
@@ -137,6 +143,101 @@ auto denied_tail(std::string_view s, std::size_t pos, std::array<std::string_vie
   return true;
 }
 
+using IdpGroups = decltype(IdpCaptures::g);
+
+// (\d+) at `pos` followed by `lit`, as token_then.
+auto digits_then(std::string_view s, std::size_t pos, std::string_view lit, std::size_t& next)
+    -> std::string_view {
+  const auto end = re2cls::digits_end(s, pos);
+  if (end == pos || !s.substr(end).starts_with(lit)) {
+    return {};
+  }
+  next = end + lit.size();
+  return s.substr(pos, end - pos);
+}
+
+// ([^,]*) at `pos` followed by `lit`, which starts with ',': the run can only end at the next
+// comma. The field (possibly empty) goes to `field`, and `next` after `lit`.
+auto field_then(std::string_view s, std::size_t pos, std::string_view lit, std::string_view& field,
+                std::size_t& next) -> bool {
+  const auto comma = s.find(',', pos);
+  if (comma == std::string_view::npos || !s.substr(comma).starts_with(lit)) {
+    return false;
+  }
+  field = s.substr(pos, comma - pos);
+  next = comma + lit.size();
+  return true;
+}
+
+// After "at ": "(\d+), (\S+) Attack log <PAIR> for (\S+) protocol and service (\S+) application
+// (\S+) by rule (\S+) of rulebase (\S+) in policy " into g[0..10]. Returns where the policy
+// starts, npos when the head does not match. No group here has a second choice that could
+// let a later part match (the pair's split aside, which flow_pair settles).
+auto idp_head(std::string_view s, std::size_t pos, IdpGroups& g) -> std::size_t {
+  std::size_t p = pos;
+  g[0] = digits_then(s, p, ", ", p);
+  g[1] = g[0].empty() ? std::string_view{} : token_then(s, p, " Attack log <", p);
+  if (g[1].empty()) {
+    return std::string_view::npos;
+  }
+  // "<(\S+)/(\d+)->(\S+)/(\d+)> for ": none of these bytes is a space, so the pair and its '>'
+  // are the whole token.
+  std::size_t end = 0;
+  const auto pair = token(s, p, end);
+  constexpr std::string_view kFor = " for ";
+  if (!pair.ends_with('>') || !s.substr(end).starts_with(kFor)
+      || !flow_pair(pair.substr(0, pair.size() - 1), std::span(g).subspan<2, 4>())) {
+    return std::string_view::npos;
+  }
+  p = end + kFor.size();
+  static constexpr std::array<std::string_view, 5> kAfter = {
+      " protocol and service ", " application ", " by rule ", " of rulebase ", " in policy "};
+  for (std::size_t i = 0; i < kAfter.size(); ++i) {
+    g[6 + i] = token_then(s, p, kAfter[i], p);
+    if (g[6 + i].empty()) {
+      return std::string_view::npos;
+    }
+  }
+  return p;
+}
+
+// After ". attack: id=": "(\d+), repeat=(\d+), action=([^,]*), threat-severity=([^,]*), name="
+// into g[12..15]. Returns where the name starts, npos when the fields do not match; like the
+// head, they have no second choice.
+auto attack_fields(std::string_view s, std::size_t pos, IdpGroups& g) -> std::size_t {
+  std::size_t p = pos;
+  g[12] = digits_then(s, p, ", repeat=", p);
+  g[13] = g[12].empty() ? std::string_view{} : digits_then(s, p, ", action=", p);
+  if (g[13].empty() || !field_then(s, p, ", threat-severity=", g[14], p)
+      || !field_then(s, p, ", name=", g[15], p)) {
+    return std::string_view::npos;
+  }
+  return p;
+}
+
+// The first `needle` at or after a position, remembering the last answer. The attack-log
+// candidates of a line ask with increasing positions; searching afresh each time would rescan
+// the rest of the line per candidate (quadratic on a hostile line, where RE2 is linear).
+class NextOf {
+public:
+  NextOf(std::string_view s, std::string_view needle) : s_(s), needle_(needle) {}
+
+  auto at_or_after(std::size_t pos) -> std::size_t {
+    // The answer stands for any pos between the last search's start and its result.
+    if (pos < from_ || pos > found_) {
+      from_ = pos;
+      found_ = s_.find(needle_, pos);
+    }
+    return found_;
+  }
+
+private:
+  std::string_view s_;
+  std::string_view needle_;
+  std::size_t from_ = std::string_view::npos;
+  std::size_t found_ = std::string_view::npos;
+};
+
 }  // namespace
 
 auto created(std::string_view msg) -> Captures {
@@ -169,7 +270,7 @@ auto denied(std::string_view msg) -> Captures {
   }
   std::size_t p = 0;
   const auto pair = spaced(msg, kPrefix.size(), p);
-  if (pair.empty() || !flow_pair(pair, c.g, 0)) {
+  if (pair.empty() || !flow_pair(pair, std::span(c.g).first<4>())) {
     return c;
   }
   std::size_t after_hex = 0;
@@ -182,21 +283,49 @@ auto denied(std::string_view msg) -> Captures {
   return c;
 }
 
+auto idp_attack(std::string_view msg) -> IdpCaptures {
+  constexpr std::string_view kAt = "at ";
+  constexpr std::string_view kAttack = ". attack: id=";
+  NextOf nat(msg, ", NAT");
+  NextOf newline(msg, "\n");
+  // A policy starting in [dead_from, dead_to) cannot match: it lies before the same newline as
+  // a failed policy before it, so its ". attack: " candidates were all tried already.
+  std::size_t dead_from = 0;
+  std::size_t dead_to = 0;
+  // Unanchored: the first "at " for which the rest matches.
+  for (auto at = msg.find(kAt); at != std::string_view::npos; at = msg.find(kAt, at + 1)) {
+    IdpCaptures c;
+    const auto policy = idp_head(msg, at + kAt.size(), c.g);
+    if (policy == std::string_view::npos || (policy >= dead_from && policy < dead_to)) {
+      continue;
+    }
+    // (.*?) policy: the shortest, so the first ". attack: id=" whose fields and name match;
+    // '.' does not match a newline.
+    const auto line = msg.substr(0, msg.find('\n', policy));
+    for (auto dot = line.find(kAttack, policy); dot != std::string_view::npos;
+         dot = line.find(kAttack, dot + 1)) {
+      const auto name = attack_fields(msg, dot + kAttack.size(), c.g);
+      if (name == std::string_view::npos) {
+        continue;
+      }
+      // (.*?), NAT: the name ends at the first ", NAT", if no newline comes before it.
+      if (const auto end = nat.at_or_after(name);
+          end != std::string_view::npos && end < newline.at_or_after(name)) {
+        c.g[11] = msg.substr(policy, dot - policy);
+        c.g[16] = msg.substr(name, end - name);
+        c.ok = true;
+        return c;
+      }
+    }
+    dead_from = policy;
+    dead_to = line.size();
+  }
+  return {};
+}
+
 }  // namespace junos_match
 
 namespace {
-
-using re2::StringPiece;
-
-auto opts() -> RE2::Options {
-  RE2::Options o;
-  o.set_log_errors(false);
-  return o;
-}
-
-auto sv(const StringPiece& p) -> std::string_view {
-  return {p.data(), p.size()};
-}
 
 // Junos daemons whose event tags (FACILITY_EVENT) this parser claims.
 constexpr std::array<std::string_view, 26> kTagPrefixes = {
@@ -271,9 +400,7 @@ auto split_proc(std::string_view s, std::string_view& proc, std::string_view& pi
 /// Owned by one worker.
 class JunosParser final : public FormatParser {
 public:
-  JunosParser()
-      : idp_(R"(at (\d+), (\S+) Attack log <(\S+)/(\d+)->(\S+)/(\d+)> for (\S+) protocol and service (\S+) application (\S+) by rule (\S+) of rulebase (\S+) in policy (.*?)\. attack: id=(\d+), repeat=(\d+), action=([^,]*), threat-severity=([^,]*), name=(.*?), NAT)",
-             opts()) {
+  JunosParser() {
     info_.name = "juniper/srx";
     info_.description =
         "Juniper Junos syslog: SRX RT_FLOW sessions, RT_IDP attacks (plain and structured), "
@@ -298,9 +425,6 @@ public:
 
   auto parse(const Input& in, const ParseContext& ctx, core::Event& out)
       -> std::string_view override {
-    if (!idp_.ok()) {
-      return "Junos patterns failed to compile";
-    }
     Parts p;
     if (!locate(in, p)) {
       return "no Junos event tag";
@@ -672,27 +796,25 @@ private:
       put(out, "message", sdv("message"));
       return;
     }
-    const StringPiece text(p.text.data(), p.text.size());
-    std::array<StringPiece, 17> g{};
-    if (!RE2::PartialMatch(text, idp_, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5], &g[6], &g[7],
-                           &g[8], &g[9], &g[10], &g[11], &g[12], &g[13], &g[14], &g[15],
-                           &g[16])) {
+    const auto m = junos_match::idp_attack(p.text);
+    if (!m.ok) {
       return;
     }
-    if (const auto t = parse_net_time(sv(g[0]), ctx)) {
+    const auto& g = m.g;
+    if (const auto t = parse_net_time(g[0], ctx)) {
       out.timestamp = t;
     }
-    flow_common(out, sv(g[2]), sv(g[3]), sv(g[4]), sv(g[5]));
-    set_transport(out, sv(g[6]), tmp_);
-    put(out, "juniper.srx.service_name", sv(g[7]));
-    app(out, sv(g[8]));
-    put(out, "juniper.srx.rule", sv(g[9]));
-    put(out, "juniper.srx.rulebase", sv(g[10]));
-    put(out, "juniper.srx.policy", sv(g[11]));
-    put(out, "rule.id", sv(g[12]));
-    attack_action(out, sv(g[14]));
-    put(out, "log.level", sv(g[15]));
-    put(out, "rule.name", sv(g[16]));
+    flow_common(out, g[2], g[3], g[4], g[5]);
+    set_transport(out, g[6], tmp_);
+    put(out, "juniper.srx.service_name", g[7]);
+    app(out, g[8]);
+    put(out, "juniper.srx.rule", g[9]);
+    put(out, "juniper.srx.rulebase", g[10]);
+    put(out, "juniper.srx.policy", g[11]);
+    put(out, "rule.id", g[12]);
+    attack_action(out, g[14]);
+    put(out, "log.level", g[15]);
+    put(out, "rule.name", g[16]);
   }
 
   static void attack_action(core::Event& out, std::string_view a) {
@@ -752,7 +874,6 @@ private:
   }
 
   FormatInfo info_;
-  RE2 idp_;
   std::vector<std::pair<std::string_view, std::string_view>> sd_;
   std::string key_;
   std::string tmp_;

@@ -11,7 +11,9 @@ namespace siem::parsers::detail {
 /// Hand-written matchers for the most frequent sshd messages. Each gives exactly the captures
 /// of the RE2 pattern in its comment (RE2's leftmost-first semantics: lazy groups take the
 /// shortest text for which the rest matches); tests/parsers compare them with RE2 on many
-/// variants. They exist because a capture regex cost more than the rest of the line.
+/// variants. They exist because a capture regex cost more than the rest of the line. They
+/// work on bytes: unlike RE2, they accept invalid UTF-8 inside a group (the line is parsed,
+/// and the JSON writer repairs those bytes) instead of leaving the line unparsed.
 namespace sshd_match {
 
 struct Captures {

@@ -2,8 +2,8 @@
 // Hand-written matchers against the reference implementations they replace. The sshd
 // matchers against their RE2 patterns: same match decision and same captures on every message
 // built from a grid of awkward pieces (user names with spaces and " from ", hostnames instead
-// of IPs, missing ports, trailing text and blanks). The Junos RT_FLOW session matchers against
-// theirs likewise. The IPv4 check against inet_pton.
+// of IPs, missing ports, trailing text and blanks). The Junos RT_FLOW session and RT_IDP attack
+// matchers against theirs likewise. The IPv4 check against inet_pton.
 #include "common.hpp"
 #include "junos_match.hpp"
 #include "sshd.hpp"
@@ -14,9 +14,11 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <array>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -250,8 +252,8 @@ namespace jm = siem::parsers::detail::junos_match;
 
 int g_junos_matches = 0;  // messages RE2 accepted: the grids must not be all failures
 
-void check_junos(const RE2& re, const std::function<jm::Captures(std::string_view)>& mine,
-                 const std::string& msg, bool full, int& compared) {
+template <class Matcher>
+void check_junos(const RE2& re, Matcher mine, const std::string& msg, bool full, int& compared) {
   BOOST_REQUIRE(re.ok());
   const int n = re.NumberOfCapturingGroups();
   std::vector<StringPiece> g(static_cast<std::size_t>(n));
@@ -343,4 +345,113 @@ BOOST_AUTO_TEST_CASE(junos_session_denied_matches_re2) {
   }
   BOOST_TEST(n > 5000);
   BOOST_TEST(g_junos_matches > 200);
+}
+
+namespace {
+
+// The RT_IDP plain-text attack log, cut where the grids vary it.
+struct IdpParts {
+  std::string prefix = "IDP: ";
+  std::string time = "1795687680";
+  std::string pair = "198.51.100.23/61001->192.0.2.80/80";
+  std::array<std::string, 5> words = {"TCP", "HTTP", "HTTP", "3", "IPS"};
+  std::string policy = "Recommended";
+  std::string id = "4711";
+  std::string repeat = "0";
+  std::string action = "DROP";
+  std::string severity = "HIGH";
+  std::string name = "HTTP:SQL:INJ:GENERIC";
+  std::string suffix = ", NAT <0.0.0.0:0->0.0.0.0:0>, time-elapsed=0, inbytes=0";
+
+  [[nodiscard]] auto text() const -> std::string {
+    return prefix + "at " + time + ", SIG Attack log <" + pair + "> for " + words[0]
+           + " protocol and service " + words[1] + " application " + words[2] + " by rule "
+           + words[3] + " of rulebase " + words[4] + " in policy " + policy
+           + ". attack: id=" + id + ", repeat=" + repeat + ", action=" + action
+           + ", threat-severity=" + severity + ", name=" + name + suffix;
+  }
+};
+
+// An attack log up to its policy.
+const std::string kIdpHead =
+    "at 9, SIG Attack log <a/1->b/2> for T protocol and service S application A by rule R of "
+    "rulebase B in policy ";
+
+// Text before the attack log: an "at " inside a word, an "at " whose head fails, a whole head
+// whose policy cannot cross a newline, and a whole head that matches from the first "at "
+// (its policy then runs up to the real ". attack: ").
+const std::vector<std::string> kIdpPrefixes = {
+    "", "IDP: ", "flat ", "at 1, x ", kIdpHead + "x\n", kIdpHead + "early "};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(junos_idp_attack_matches_re2) {
+  g_junos_matches = 0;
+  const RE2 idp(
+      R"(at (\d+), (\S+) Attack log <(\S+)/(\d+)->(\S+)/(\d+)> for (\S+) protocol and service (\S+) application (\S+) by rule (\S+) of rulebase (\S+) in policy (.*?)\. attack: id=(\d+), repeat=(\d+), action=([^,]*), threat-severity=([^,]*), name=(.*?), NAT)",
+      options());
+  int n = 0;
+  // The head: time, address pair and the five words, with a matching or a missing tail.
+  const std::vector<std::array<std::string, 5>> words = {
+      {"TCP", "HTTP", "HTTP", "3", "IPS"},
+      {"", "HTTP", "HTTP", "3", "IPS"},
+      {"udp<>", "a/b", "N/A", "r,1", "ü"},
+      {"TCP", "HTTP", "HT\tTP", "3", "IPS"}};
+  for (const auto& prefix : kIdpPrefixes) {
+    for (const std::string time : {"1795687680", "", "12x"}) {
+      for (const auto& pair : kPairs) {
+        for (const auto& w : words) {
+          for (const std::string suffix : {", NAT <0.0.0.0:0->0.0.0.0:0>", ", NA"}) {
+            IdpParts m;
+            m.prefix = prefix;
+            m.time = time;
+            m.pair = pair;
+            m.words = w;
+            m.suffix = suffix;
+            check_junos(idp, jm::idp_attack, m.text(), false, n);
+          }
+        }
+      }
+    }
+  }
+  // The body: the policy and name (.*?) against doubled ". attack: " and ", NAT", newlines,
+  // and the attack fields, empty or with non-digits and commas.
+  const std::vector<std::string> policies = {
+      "Recommended", "", "my policy", "p<>/=ü", "p. attack: id=x",
+      "p. attack: id=1, repeat=0, action=, threat-severity=, name=n",
+      "p. attack: id=1, repeat=0, action=, threat-severity=, name=n\n", "a\nb"};
+  const std::vector<std::pair<std::string, std::string>> counters = {
+      {"4711", "0"}, {"", "0"}, {"12a", "0"}, {"1", "x"}};
+  const std::vector<std::pair<std::string, std::string>> verdicts = {
+      {"DROP", "HIGH"}, {"", ""}, {"CLOSE CLIENT", "very high"}, {"a,b", "HIGH"},
+      {"DROP", "HI,GH"}, {"A\nB", "LOW"}};
+  const std::vector<std::string> names = {"HTTP:SQL:INJ:GENERIC", "", "my name", "a, NATx",
+                                          "x. attack: id=1", "n\nm", "ü, NA"};
+  for (const auto& prefix : {kIdpPrefixes[1], kIdpPrefixes[5]}) {
+    for (const auto& policy : policies) {
+      for (const auto& [id, repeat] : counters) {
+        for (const auto& [action, severity] : verdicts) {
+          for (const auto& name : names) {
+            for (const std::string suffix :
+                 {", NAT <0.0.0.0:0->0.0.0.0:0>", ", NAT", "", "\n, NAT"}) {
+              IdpParts m;
+              m.prefix = prefix;
+              m.policy = policy;
+              m.id = id;
+              m.repeat = repeat;
+              m.action = action;
+              m.severity = severity;
+              m.name = name;
+              m.suffix = suffix;
+              check_junos(idp, jm::idp_attack, m.text(), false, n);
+            }
+          }
+        }
+      }
+    }
+  }
+  check_junos(idp, jm::idp_attack, "", false, n);
+  check_junos(idp, jm::idp_attack, IdpParts{}.text() + "\n" + IdpParts{}.text(), false, n);
+  BOOST_TEST(n > 10000);
+  BOOST_TEST(g_junos_matches > 1000);
 }

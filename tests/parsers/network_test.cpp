@@ -297,8 +297,8 @@ BOOST_FIXTURE_TEST_CASE(huge_and_binary_lines, Fixture) {
 // Once warmed up, the parsers reuse their buffers and the Event its arena: no heap
 // allocation per line.
 BOOST_FIXTURE_TEST_CASE(steady_state_allocates_nothing_per_line, Fixture) {
-  // Junos RT_FLOW session lines use hand-written matchers (RE2's capturing matches allocate
-  // their scratch per search); RT_IDP's plain-text form still goes through RE2 and is left out.
+  // Junos RT_FLOW session and RT_IDP attack lines use hand-written matchers: RE2's capturing
+  // matches allocate their scratch per search.
   constexpr std::string_view kJunosClose =
       "<14>Nov 26 10:00:05 srx1 RT_FLOW: RT_FLOW_SESSION_CLOSE: session closed TCP FIN: "
       "10.0.0.5/53000->8.8.8.8/53 0x0 junos-dns-udp 203.0.113.9/40000->8.8.8.8/53 0x0 N/A N/A "
@@ -308,15 +308,27 @@ BOOST_FIXTURE_TEST_CASE(steady_state_allocates_nothing_per_line, Fixture) {
       "<14>Nov 26 10:00:06 srx1 RT_FLOW: RT_FLOW_SESSION_DENY: session denied "
       "198.51.100.7/4444->10.0.0.5/22 0x0 junos-ssh 6(0) deny-all untrust trust UNKNOWN "
       "UNKNOWN N/A(N/A) ge-0/0/0.0";
+  constexpr std::string_view kJunosIdp =
+      "<11>Nov 26 10:08:00 srx1 RT_IDP: IDP_ATTACK_LOG_EVENT: IDP: at 1795687680, SIG Attack log "
+      "<198.51.100.23/61001->192.0.2.80/80> for TCP protocol and service HTTP application HTTP "
+      "by rule 3 of rulebase IPS in policy Recommended. attack: id=4711, repeat=0, action=DROP, "
+      "threat-severity=HIGH, name=HTTP:SQL:INJ:GENERIC, NAT <0.0.0.0:0->0.0.0.0:0>, "
+      "time-elapsed=0, inbytes=0, outbytes=0, inpackets=0, outpackets=0, "
+      "intf:untrust:ge-0/0/0.0->dmz:ge-0/0/2.0, packet-log-id: 0, alert=no, username=N/A, "
+      "roles=N/A, message=-";
   parse(kJunosClose);
   BOOST_TEST(str("event.reason") == "TCP FIN");
   BOOST_TEST(str("source.ip") == "10.0.0.5");
   parse(kJunosDeny);
   BOOST_TEST(str("rule.name") == "deny-all");
   BOOST_TEST(str("source.ip") == "198.51.100.7");
+  parse(kJunosIdp);
+  BOOST_TEST(str("rule.name") == "HTTP:SQL:INJ:GENERIC");
+  BOOST_TEST(str("juniper.srx.policy") == "Recommended");
+  BOOST_TEST(num("destination.port") == 80);
   const std::array samples = {kCef,   kSonicwallCef, kBarracudaLogin, kBarracudaCommit,
                               kPanos, kCheckpoint,   kJunos,          kJunosClose,
-                              kJunosDeny};
+                              kJunosDeny, kJunosIdp};
   for (int warm = 0; warm < 3; ++warm) {
     for (const auto sample : samples) {
       parse(sample);
