@@ -167,7 +167,8 @@ void Event::set_bool(FieldKey key, bool value) {
 void Event::erase(std::string_view key) {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     auto& s = slots_[i];
-    if (!s.erased && s.key_len == key.size() && same_key(key_of(s).data(), key.data(), key.size())) {
+    if (!s.erased && s.key_len == key.size()
+        && same_key(key_of(s).data(), key.data(), key.size())) {
       s.erased = true;
       shape_ = mix(shape_, 0xE5A5E0000000ULL | i);
     }
@@ -340,10 +341,9 @@ void Event::append_json(std::string& out) const {
       // One bound for the whole object, then plain stores into a per-thread buffer. String
       // values are all in the arena, so 6 bytes per arena byte covers every escape; each
       // value gets room for a number or its quotes on top.
-      const std::size_t bound = layout.frags.size() + json_string_bound(arena_.size())
-                                + slots_.size() * kJsonNumberBound + kRfc3339Bound + 2
-                                + json_string_bound(ref.size())
-                                + json_string_bound(raw_hash.size());
+      const std::size_t bound =
+          layout.frags.size() + json_string_bound(arena_.size()) + slots_.size() * kJsonNumberBound
+          + kRfc3339Bound + 2 + json_string_bound(ref.size()) + json_string_bound(raw_hash.size());
       char* p = cache.scratch(bound);
       char* const first = p;
       const char* frags = layout.frags.data();

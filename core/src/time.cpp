@@ -185,6 +185,7 @@ auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optio
   if (pos != s.size()) {
     return std::nullopt;
   }
+
   // Timestamps of one stream mostly share their day.
   thread_local struct {
     int y = 1970;
@@ -192,6 +193,7 @@ auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optio
     int d = 1;
     std::int64_t days = 0;
   } last;
+
   if (y != last.y || mo != last.mo || d != last.d) {
     last = {y, mo, d, days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))};
   }

@@ -748,15 +748,19 @@ void Writer::put(core::Event& out, const KeyMap* m, std::string_view key, std::s
       if (value == "::" || value == "0.0.0.0") {
         return;  // no translation
       }
-      ok = set_ip(out, slot == Slot::src_nat_ip ? core::FieldKey{"source.nat.ip"} : "destination.nat.ip", value);
+      ok = set_ip(out,
+                  core::pick_key(slot == Slot::src_nat_ip, "source.nat.ip", "destination.nat.ip"),
+                  value);
       break;
     case Slot::src_nat_port:
     case Slot::dst_nat_port:
       if (value == "0") {
         return;
       }
-      ok = set_port(out, slot == Slot::src_nat_port ? core::FieldKey{"source.nat.port"} : "destination.nat.port",
-                    value);
+      ok = set_port(
+          out,
+          core::pick_key(slot == Slot::src_nat_port, "source.nat.port", "destination.nat.port"),
+          value);
       break;
     case Slot::iana:
     case Slot::transport: {
@@ -841,11 +845,12 @@ void Writer::put(core::Event& out, const KeyMap* m, std::string_view key, std::s
       const auto c = parse_int(value);
       ok = c && *c >= 0;
       if (ok) {
-        out.set_int(slot == Slot::src_bytes     ? core::FieldKey{"source.bytes"}
-                    : slot == Slot::dst_bytes   ? core::FieldKey{"destination.bytes"}
-                    : slot == Slot::src_packets ? core::FieldKey{"source.packets"}
-                                                : "destination.packets",
-                    *c);
+        const bool bytes = slot == Slot::src_bytes || slot == Slot::dst_bytes;
+        const bool source = slot == Slot::src_bytes || slot == Slot::src_packets;
+        out.set_int(
+            core::pick_key(source, core::pick_key(bytes, "source.bytes", "source.packets"),
+                           core::pick_key(bytes, "destination.bytes", "destination.packets")),
+            *c);
       }
       break;
     }

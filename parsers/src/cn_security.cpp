@@ -862,7 +862,7 @@ private:
         w_.put(out, source ? &kJsonSrcIp : &kJsonDstIp, k, s);
       } else if (k == "port" && f.value.get_int64().get(i) == simdjson::SUCCESS) {
         if (i >= 0 && i <= 65535) {
-          out.set_int(source ? core::FieldKey{"source.port"} : "destination.port", i);
+          out.set_int(core::pick_key(source, "source.port", "destination.port"), i);
         }
       } else if (k == "mac" && f.value.get_string().get(s) == simdjson::SUCCESS) {
         w_.put(out, source ? &kJsonSrcMac : &kJsonDstMac, k, s);

@@ -1,7 +1,7 @@
 #include "eve.hpp"
-#include "json_access.hpp"
 
 #include "common.hpp"
+#include "json_access.hpp"
 #include "json_shapes.hpp"
 
 #include <array>
@@ -37,25 +37,30 @@ public:
   }
 
   [[nodiscard]] auto has(std::size_t i) const -> bool { return (present_ >> i & 1U) != 0; }
+
   [[nodiscard]] auto element(std::size_t i) const -> std::optional<simdjson::dom::element> {
     return has(i) ? std::optional{value_[i]} : std::nullopt;
   }
+
   [[nodiscard]] auto str(std::size_t i) const -> std::string_view {
     std::string_view v;
     return has(i) && value_[i].get_string().get(v) == simdjson::SUCCESS ? v : std::string_view{};
   }
+
   [[nodiscard]] auto num(std::size_t i) const -> std::optional<std::int64_t> {
     return has(i) ? int_of(value_[i]) : std::nullopt;
   }
+
   [[nodiscard]] auto sub(std::size_t i) const -> std::optional<object> {
     object o;
     return has(i) && value_[i].get_object().get(o) == simdjson::SUCCESS ? std::optional{o}
-                                                                          : std::nullopt;
+                                                                        : std::nullopt;
   }
+
   [[nodiscard]] auto boolean(std::size_t i) const -> std::optional<bool> {
     bool b = false;
     return has(i) && value_[i].get_bool().get(b) == simdjson::SUCCESS ? std::optional{b}
-                                                                       : std::nullopt;
+                                                                      : std::nullopt;
   }
 
   /// Index of `k` in `keys`, or N. Lengths and first bytes are compared before memcmp: most
@@ -164,6 +169,7 @@ constexpr std::array<core::FieldKey, 12> kTcpKeys = {
 
 void map_alert(object a, core::Event& out) {
   enum : std::uint8_t { signature_id, signature, category, severity, gid, rev, action, n };
+
   static constexpr std::array<std::string_view, n> kKeys = {
       "signature_id", "signature", "category", "severity", "gid", "rev", "action"};
   const Members<n> m(a, kKeys);
@@ -201,9 +207,10 @@ void map_flow(object f, core::Event& out) {
     alerted,
     n
   };
+
   static constexpr std::array<std::string_view, n> kKeys = {
-      "bytes_toserver", "bytes_toclient", "pkts_toserver", "pkts_toclient", "start",
-      "end",            "state",          "reason",        "age",           "alerted"};
+      "bytes_toserver", "bytes_toclient", "pkts_toserver", "pkts_toclient", "start", "end",
+      "state",          "reason",         "age",           "alerted"};
   const Members<n> m(f, kKeys);
   const auto bts = m.num(bytes_toserver);
   const auto btc = m.num(bytes_toclient);
@@ -229,8 +236,9 @@ void map_flow(object f, core::Event& out) {
 
 void map_dns(object d, core::Event& out) {
   enum : std::uint8_t { type, rcode, id, rrname, rrtype, queries, answers, n };
-  static constexpr std::array<std::string_view, n> kKeys = {
-      "type", "rcode", "id", "rrname", "rrtype", "queries", "answers"};
+
+  static constexpr std::array<std::string_view, n> kKeys = {"type",   "rcode",   "id",     "rrname",
+                                                            "rrtype", "queries", "answers"};
   const Members<n> m(d, kKeys);
   copy_str(out, "dns.type", m.str(type));
   copy_str(out, "dns.response_code", m.str(rcode));
@@ -274,9 +282,10 @@ void map_http(object h, core::Event& out) {
     protocol,
     n
   };
+
   static constexpr std::array<std::string_view, n> kKeys = {
-      "hostname",   "url",          "http_method", "status",  "http_user_agent",
-      "http_refer", "http_content_type", "length", "protocol"};
+      "hostname",          "url",    "http_method", "status", "http_user_agent", "http_refer",
+      "http_content_type", "length", "protocol"};
   const Members<n> m(h, kKeys);
   copy_str(out, "url.domain", m.str(hostname));
   if (const auto u = m.str(url); !u.empty()) {
@@ -311,9 +320,10 @@ void map_tls(object t, core::Event& out, std::string& scratch) {
     ja3s,
     n
   };
-  static constexpr std::array<std::string_view, n> kKeys = {
-      "sni",     "subject",     "issuerdn", "notbefore", "notafter",
-      "version", "fingerprint", "ja3",      "ja3s"};
+
+  static constexpr std::array<std::string_view, n> kKeys = {"sni",         "subject",  "issuerdn",
+                                                            "notbefore",   "notafter", "version",
+                                                            "fingerprint", "ja3",      "ja3s"};
   const Members<n> m(t, kKeys);
   copy_str(out, "tls.client.server_name", m.str(sni));
   copy_str(out, "tls.server.subject", m.str(subject));
@@ -348,8 +358,9 @@ void map_tls(object t, core::Event& out, std::string& scratch) {
 
 void map_fileinfo(object f, core::Event& out) {
   enum : std::uint8_t { filename, md5, sha1, sha256, size, magic, state, stored, n };
-  static constexpr std::array<std::string_view, n> kKeys = {
-      "filename", "md5", "sha1", "sha256", "size", "magic", "state", "stored"};
+
+  static constexpr std::array<std::string_view, n> kKeys = {"filename", "md5",   "sha1",  "sha256",
+                                                            "size",     "magic", "state", "stored"};
   const Members<n> m(f, kKeys);
   if (const auto name = m.str(filename); !name.empty()) {
     out.set("file.path", name);
@@ -369,8 +380,12 @@ void map_fileinfo(object f, core::Event& out) {
 // arrays (which the caller flattens).
 auto set_scalar(core::Event& out, core::FieldKey key, simdjson::dom::element e) -> bool {
   switch (e.type()) {
-    case element_type::STRING: out.set(key, e.get_string().value_unsafe()); return true;
-    case element_type::INT64: out.set_int(key, e.get_int64().value_unsafe()); return true;
+    case element_type::STRING:
+      out.set(key, e.get_string().value_unsafe());
+      return true;
+    case element_type::INT64:
+      out.set_int(key, e.get_int64().value_unsafe());
+      return true;
     case element_type::UINT64:
       if (const auto v = int_of(e)) {
         out.set_int(key, *v);
@@ -378,11 +393,17 @@ auto set_scalar(core::Event& out, core::FieldKey key, simdjson::dom::element e) 
         out.set_double(key, static_cast<double>(e.get_uint64().value_unsafe()));
       }
       return true;
-    case element_type::DOUBLE: out.set_double(key, e.get_double().value_unsafe()); return true;
-    case element_type::BOOL: out.set_bool(key, e.get_bool().value_unsafe()); return true;
-    case element_type::NULL_VALUE: return true;
+    case element_type::DOUBLE:
+      out.set_double(key, e.get_double().value_unsafe());
+      return true;
+    case element_type::BOOL:
+      out.set_bool(key, e.get_bool().value_unsafe());
+      return true;
+    case element_type::NULL_VALUE:
+      return true;
     case element_type::OBJECT:
-    case element_type::ARRAY: return false;
+    case element_type::ARRAY:
+      return false;
   }
   return false;
 }

@@ -272,9 +272,10 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
       if (mapped) {
         const bool sent = k.starts_with("sent");
         const bool bytes = k.ends_with("byte");
-        out.set_int(sent ? (bytes ? core::FieldKey{"source.bytes"} : "source.packets")
-                         : (bytes ? core::FieldKey{"destination.bytes"} : "destination.packets"),
-                    *c);
+        out.set_int(
+            core::pick_key(sent, core::pick_key(bytes, "source.bytes", "source.packets"),
+                           core::pick_key(bytes, "destination.bytes", "destination.packets")),
+            *c);
       }
     } else if (k == "policyid" && !signature) {
       out.set("rule.id", v);  // the firewall policy is the rule unless IPS/AV names one

@@ -212,8 +212,8 @@ private:
       set_port(out, key_, port);
     }
     if (!iface.empty()) {
-      out.set(ingress ? core::FieldKey{"observer.ingress.interface.name"}
-                      : "observer.egress.interface.name",
+      out.set(core::pick_key(ingress, "observer.ingress.interface.name",
+                             "observer.egress.interface.name"),
               iface);
     }
   }

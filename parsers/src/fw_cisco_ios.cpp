@@ -156,8 +156,8 @@ private:
     if (ip.empty()) {
       return;
     }
-    out.set(source ? core::FieldKey{"source.address"} : "destination.address", ip);
-    set_ip(out, source ? core::FieldKey{"source.ip"} : "destination.ip", ip);
+    out.set(core::pick_key(source, "source.address", "destination.address"), ip);
+    set_ip(out, core::pick_key(source, "source.ip", "destination.ip"), ip);
   }
 
   // "list ACL permitted|denied [PROTO ]SRC[(PORT)][ (IF MAC)][ -> DST[(PORT)]][ (T/C)], N
@@ -235,7 +235,7 @@ private:
     }
     address(out, v, source);
     if (!port.empty()) {
-      set_port(out, source ? core::FieldKey{"source.port"} : "destination.port", port);
+      set_port(out, core::pick_key(source, "source.port", "destination.port"), port);
     }
   }
 

@@ -317,20 +317,20 @@ public:
         const bool src = k == "src";
         const auto e = split_endpoint(v);
         address(out, src ? "source" : "destination", e.ip, key_);
-        set_port(out, src ? core::FieldKey{"source.port"} : "destination.port", e.port);
+        set_port(out, core::pick_key(src, "source.port", "destination.port"), e.port);
         if (!e.iface.empty()) {
-          out.set(src ? core::FieldKey{"observer.ingress.interface.name"}
-                      : "observer.egress.interface.name",
+          out.set(core::pick_key(src, "observer.ingress.interface.name",
+                                 "observer.egress.interface.name"),
                   e.iface);
         }
         if (!e.host.empty()) {
-          out.set(src ? core::FieldKey{"source.domain"} : "destination.domain", e.host);
+          out.set(core::pick_key(src, "source.domain", "destination.domain"), e.host);
         }
       } else if (k == "natSrc" || k == "natDst") {
         const bool src = k == "natSrc";
         const auto e = split_endpoint(v);
-        set_ip(out, src ? core::FieldKey{"source.nat.ip"} : "destination.nat.ip", e.ip);
-        set_port(out, src ? core::FieldKey{"source.nat.port"} : "destination.nat.port", e.port);
+        set_ip(out, core::pick_key(src, "source.nat.ip", "destination.nat.ip"), e.ip);
+        set_port(out, core::pick_key(src, "source.nat.port", "destination.nat.port"), e.port);
       } else if (k == "proto") {
         const auto slash = v.find('/');
         if (!fw_set_transport(out, v.substr(0, slash), buf_)) {
@@ -535,7 +535,8 @@ public:
         if (dnat_port) {
           set_port(out, "destination.port", origdstport);
         }
-        if (!set_port(out, dnat_port ? core::FieldKey{"destination.nat.port"} : "destination.port", v)) {
+        if (!set_port(out, core::pick_key(dnat_port, "destination.nat.port", "destination.port"),
+                      v)) {
           keep(out, "stormshield.sns", k, v);
         }
       } else if (k == "modsrc") {

@@ -142,8 +142,8 @@ private:
     if (ip.empty()) {
       return;
     }
-    out.set(source ? core::FieldKey{"source.address"} : "destination.address", ip);
-    set_ip(out, source ? core::FieldKey{"source.ip"} : "destination.ip", ip);
+    out.set(core::pick_key(source, "source.address", "destination.address"), ip);
+    set_ip(out, core::pick_key(source, "source.ip", "destination.ip"), ip);
   }
 
   void disposition(core::Event& out, std::string_view disp) {

@@ -293,8 +293,9 @@ auto map_path_field(std::string_view path, const ZeekField& f, core::Event& out,
       }
       buf.clear();
       core::append_rfc3339(buf, *t);
-      out.set(k == "certificate.not_valid_before" ? core::FieldKey{"x509.not_before"} : "x509.not_after",
-              buf);
+      out.set(
+          core::pick_key(k == "certificate.not_valid_before", "x509.not_before", "x509.not_after"),
+          buf);
     } else if (k == "san.dns") {
       out.set("x509.alternative_names", v);
     } else {

@@ -230,8 +230,8 @@ public:
       }
     }
     if (!ifname.empty()) {
-      out.set(ifdir == "outbound" ? core::FieldKey{"observer.egress.interface.name"}
-                                  : "observer.ingress.interface.name",
+      out.set(core::pick_key(ifdir == "outbound", "observer.egress.interface.name",
+                             "observer.ingress.interface.name"),
               unescape(ifname));
     }
     if (!action.empty()) {

@@ -1,7 +1,7 @@
 #include "common.hpp"
 #include "junos_match.hpp"
-#include "re2_classes.hpp"
 #include "net_common.hpp"
+#include "re2_classes.hpp"
 
 #include <array>
 #include <span>

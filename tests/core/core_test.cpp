@@ -56,20 +56,35 @@ BOOST_AUTO_TEST_CASE(json_string_escaping_and_utf8_repair) {
 }
 
 namespace {
-// JSON escaping of ASCII input as the engine writes it, one byte at a time: the reference for the word-at-a-time path.
+// JSON escaping of ASCII input as the engine writes it, one byte at a time: the reference for the
+// word-at-a-time path.
 auto reference_escape(std::string_view s) -> std::string {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20U) {  // DEL (0x7F) may stay as it is (RFC 8259)
           out += "\\u00";
@@ -93,8 +108,8 @@ auto written(std::string_view s) -> std::string {
 // needs care, and handles the tail with an overlapping word: every length and every position
 // of a special byte, against a byte-at-a-time reference and against append_json_string.
 BOOST_AUTO_TEST_CASE(json_string_fast_path_matches_reference) {
-  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\0'), "\x1f", "\x7f",
-                                  "\xC3\xA9", "\xFF"};
+  const std::string specials[] = {"\"",   "\\",   "\n",       std::string(1, '\0'),
+                                  "\x1f", "\x7f", "\xC3\xA9", "\xFF"};
   for (std::size_t n = 0; n <= 40; ++n) {
     std::string plain(n, 'a');
     for (std::size_t i = 0; i < n; ++i) {

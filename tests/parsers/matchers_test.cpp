@@ -7,12 +7,9 @@
 #include "common.hpp"
 #include "junos_match.hpp"
 #include "sshd.hpp"
-
 #include <arpa/inet.h>
-
-#include <re2/re2.h>
-
 #include <boost/test/unit_test.hpp>
+#include <re2/re2.h>
 
 #include <array>
 #include <functional>
@@ -366,9 +363,9 @@ struct IdpParts {
   [[nodiscard]] auto text() const -> std::string {
     return prefix + "at " + time + ", SIG Attack log <" + pair + "> for " + words[0]
            + " protocol and service " + words[1] + " application " + words[2] + " by rule "
-           + words[3] + " of rulebase " + words[4] + " in policy " + policy
-           + ". attack: id=" + id + ", repeat=" + repeat + ", action=" + action
-           + ", threat-severity=" + severity + ", name=" + name + suffix;
+           + words[3] + " of rulebase " + words[4] + " in policy " + policy + ". attack: id=" + id
+           + ", repeat=" + repeat + ", action=" + action + ", threat-severity=" + severity
+           + ", name=" + name + suffix;
   }
 };
 
@@ -380,8 +377,8 @@ const std::string kIdpHead =
 // Text before the attack log: an "at " inside a word, an "at " whose head fails, a whole head
 // whose policy cannot cross a newline, and a whole head that matches from the first "at "
 // (its policy then runs up to the real ". attack: ").
-const std::vector<std::string> kIdpPrefixes = {
-    "", "IDP: ", "flat ", "at 1, x ", kIdpHead + "x\n", kIdpHead + "early "};
+const std::vector<std::string> kIdpPrefixes = {"",         "IDP: ",          "flat ",
+                                               "at 1, x ", kIdpHead + "x\n", kIdpHead + "early "};
 
 }  // namespace
 
@@ -392,11 +389,10 @@ BOOST_AUTO_TEST_CASE(junos_idp_attack_matches_re2) {
       options());
   int n = 0;
   // The head: time, address pair and the five words, with a matching or a missing tail.
-  const std::vector<std::array<std::string, 5>> words = {
-      {"TCP", "HTTP", "HTTP", "3", "IPS"},
-      {"", "HTTP", "HTTP", "3", "IPS"},
-      {"udp<>", "a/b", "N/A", "r,1", "ü"},
-      {"TCP", "HTTP", "HT\tTP", "3", "IPS"}};
+  const std::vector<std::array<std::string, 5>> words = {{"TCP", "HTTP", "HTTP", "3", "IPS"},
+                                                         {"", "HTTP", "HTTP", "3", "IPS"},
+                                                         {"udp<>", "a/b", "N/A", "r,1", "ü"},
+                                                         {"TCP", "HTTP", "HT\tTP", "3", "IPS"}};
   for (const auto& prefix : kIdpPrefixes) {
     for (const std::string time : {"1795687680", "", "12x"}) {
       for (const auto& pair : kPairs) {
@@ -417,16 +413,21 @@ BOOST_AUTO_TEST_CASE(junos_idp_attack_matches_re2) {
   // The body: the policy and name (.*?) against doubled ". attack: " and ", NAT", newlines,
   // and the attack fields, empty or with non-digits and commas.
   const std::vector<std::string> policies = {
-      "Recommended", "", "my policy", "p<>/=ü", "p. attack: id=x",
+      "Recommended",
+      "",
+      "my policy",
+      "p<>/=ü",
+      "p. attack: id=x",
       "p. attack: id=1, repeat=0, action=, threat-severity=, name=n",
-      "p. attack: id=1, repeat=0, action=, threat-severity=, name=n\n", "a\nb"};
+      "p. attack: id=1, repeat=0, action=, threat-severity=, name=n\n",
+      "a\nb"};
   const std::vector<std::pair<std::string, std::string>> counters = {
       {"4711", "0"}, {"", "0"}, {"12a", "0"}, {"1", "x"}};
   const std::vector<std::pair<std::string, std::string>> verdicts = {
-      {"DROP", "HIGH"}, {"", ""}, {"CLOSE CLIENT", "very high"}, {"a,b", "HIGH"},
-      {"DROP", "HI,GH"}, {"A\nB", "LOW"}};
-  const std::vector<std::string> names = {"HTTP:SQL:INJ:GENERIC", "", "my name", "a, NATx",
-                                          "x. attack: id=1", "n\nm", "ü, NA"};
+      {"DROP", "HIGH"}, {"", ""},          {"CLOSE CLIENT", "very high"},
+      {"a,b", "HIGH"},  {"DROP", "HI,GH"}, {"A\nB", "LOW"}};
+  const std::vector<std::string> names = {"HTTP:SQL:INJ:GENERIC", "",     "my name", "a, NATx",
+                                          "x. attack: id=1",      "n\nm", "ü, NA"};
   for (const auto& prefix : {kIdpPrefixes[1], kIdpPrefixes[5]}) {
     for (const auto& policy : policies) {
       for (const auto& [id, repeat] : counters) {

@@ -326,8 +326,8 @@ BOOST_FIXTURE_TEST_CASE(steady_state_allocates_nothing_per_line, Fixture) {
   BOOST_TEST(str("rule.name") == "HTTP:SQL:INJ:GENERIC");
   BOOST_TEST(str("juniper.srx.policy") == "Recommended");
   BOOST_TEST(num("destination.port") == 80);
-  const std::array samples = {kCef,   kSonicwallCef, kBarracudaLogin, kBarracudaCommit,
-                              kPanos, kCheckpoint,   kJunos,          kJunosClose,
+  const std::array samples = {kCef,       kSonicwallCef, kBarracudaLogin, kBarracudaCommit,
+                              kPanos,     kCheckpoint,   kJunos,          kJunosClose,
                               kJunosDeny, kJunosIdp};
   for (int warm = 0; warm < 3; ++warm) {
     for (const auto sample : samples) {

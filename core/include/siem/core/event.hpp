@@ -1,13 +1,13 @@
 #pragma once
 
+#include "siem/core/field_key.hpp"
+#include "siem/core/time.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "siem/core/field_key.hpp"
-#include "siem/core/time.hpp"
 
 namespace siem::core {
 
@@ -41,8 +41,11 @@ class Event {
 public:
   /// Sets (or replaces) a string field. `value` may view into this Event.
   void set(FieldKey key, std::string_view value);
+
   void set(FieldKey key, const char* value) { set(key, std::string_view{value}); }
+
   void set(FieldKey key, const std::string& value) { set(key, std::string_view{value}); }
+
   void set_int(FieldKey key, std::int64_t value);
   void set_double(FieldKey key, double value);
   void set_bool(FieldKey key, bool value);

@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace siem::core {
 
@@ -19,23 +19,29 @@ namespace siem::core {
 ///   out.set("source.ip", ip);   // static: no copy of the key
 ///   out.set(composed, value);   // std::string / std::string_view: copied into the event
 ///
-/// A ternary of two literals decays to `const char*`, which has no conversion: wrap it in
-/// std::string_view (dynamic) or branch around two set() calls (static).
+/// A ternary of two literals decays to `const char*`, which has no conversion: use
+/// pick_key(cond, "a", "b") (static; clang 14 crashes on a ternary of consteval-built keys).
 class FieldKey {
 public:
   template <std::size_t N>
   consteval FieldKey(const char (&literal)[N])  // NOLINT(google-explicit-constructor)
       : FieldKey(literal, std::char_traits<char>::length(literal), kStatic) {}
+
   FieldKey(std::string_view name)  // NOLINT(google-explicit-constructor)
       : FieldKey(name.data(), name.size(), 0) {}
+
   FieldKey(const std::string& name)  // NOLINT(google-explicit-constructor)
       : FieldKey(std::string_view{name}) {}
 
   [[nodiscard]] constexpr auto view() const -> std::string_view { return {data_, size()}; }
+
   [[nodiscard]] constexpr auto data() const -> const char* { return data_; }
+
   [[nodiscard]] constexpr auto size() const -> std::uint32_t { return size_ & ~kStatic; }
+
   /// The characters outlive every Event (a literal).
   [[nodiscard]] constexpr auto is_static() const -> bool { return (size_ & kStatic) != 0; }
+
   /// A hash of the name (length, first and last 8 bytes), computed at compile time for a
   /// literal. Equal names have equal signatures.
   [[nodiscard]] constexpr auto signature() const -> std::uint32_t { return sig_; }
@@ -61,10 +67,12 @@ private:
   static constexpr std::uint32_t kStatic = 1U << 31U;
 
   constexpr FieldKey(const char* p, std::size_t n, std::uint32_t flag)
-      : data_(p), size_(static_cast<std::uint32_t>(n) | flag),
-        sig_(signature_of(std::string_view{p, n})) {}
+      : data_(p)
+      , size_(static_cast<std::uint32_t>(n) | flag)
+      , sig_(signature_of(std::string_view{p, n})) {}
 
   static constexpr auto byte(char c) -> std::uint64_t { return static_cast<unsigned char>(c); }
+
   /// n (4 or 8) bytes at p, little-endian; one load at run time.
   static constexpr auto load(const char* p, std::size_t n) -> std::uint64_t {
     if (std::is_constant_evaluated()) {
@@ -88,5 +96,10 @@ private:
   std::uint32_t size_;  ///< length; bit 31: static
   std::uint32_t sig_;
 };
+
+/// `first ? a : b` for keys (see FieldKey on why not a ternary).
+constexpr auto pick_key(bool first, FieldKey a, FieldKey b) -> FieldKey {
+  return first ? a : b;
+}
 
 }  // namespace siem::core
