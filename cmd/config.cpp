@@ -246,7 +246,23 @@ auto load_config(const std::string& path, Config& config) -> Status {
       } else if (key == "rules") {
         SIEM_TRY(get_string(v, key, config.rules));
       } else if (key == "store") {
-        SIEM_TRY(check_keys(v, "store", {"hash", "block_cache_mb"}));
+        SIEM_TRY(check_keys(v, "store", {"hash", "block_cache_mb", "encryption", "key_dir"}));
+        if (v["encryption"]) {
+          std::string c;
+          SIEM_TRY(get_string(v["encryption"], "store.encryption", c));
+          if (c == "none") {
+            config.store.encryption = store::Cipher::none;
+          } else if (c == "aes-256-ctr") {
+            config.store.encryption = store::Cipher::aes_256_ctr;
+          } else if (c == "sm4-ctr") {
+            config.store.encryption = store::Cipher::sm4_ctr;
+          } else {
+            return err("store.encryption", "'" + c + "' is not none, aes-256-ctr or sm4-ctr");
+          }
+        }
+        if (v["key_dir"]) {
+          SIEM_TRY(get_string(v["key_dir"], "store.key_dir", config.store.key_dir));
+        }
         if (v["hash"]) {
           std::string h;
           SIEM_TRY(get_string(v["hash"], "store.hash", h));

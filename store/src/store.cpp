@@ -12,13 +12,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
 
 #include "chain.hpp"
+#include "encryption.hpp"
 #include "codec.hpp"
 #include "siem/core/ids.hpp"
 #include "siem/core/json.hpp"
@@ -96,16 +99,77 @@ struct Instance {
     return nullptr;
   }
 
+  std::unique_ptr<rocksdb::Env> env;  // the encrypting Env, when encrypted; outlives db
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::string secondary_dir;
   std::atomic<bool> dirty{false};
 };
 
-auto open_instance(const std::string& path, const std::vector<std::string>& cfs, bool read_only,
-                   const std::shared_ptr<rocksdb::Cache>& cache, std::unique_ptr<Instance>& out)
-    -> Status {
+constexpr std::string_view kEncryptionFile = "ENCRYPTION";
+
+/// Sets up encryption for the instance `name` in `path`: an existing instance keeps what its
+/// ENCRYPTION file records (none when it has no such file); a new one gets `cipher`, and the
+/// file is written before RocksDB creates anything. Checks the key against the recorded key
+/// id, so a wrong key is named as such before RocksDB reads a byte.
+auto instance_env(const std::string& path, std::string_view name, const StoreOptions& options,
+                  bool read_only, Instance& inst) -> Status {
+  const fs::path marker = fs::path(path) / std::string{kEncryptionFile};
+  std::error_code ec;
+  Cipher cipher = Cipher::none;
+  std::string recorded_id;
+  const bool exists = fs::exists(fs::path(path) / "CURRENT", ec);
+  if (fs::exists(marker, ec)) {
+    std::ifstream in(marker);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.starts_with("cipher=")) {
+        SIEM_TRY_ASSIGN(cipher, detail::parse_cipher(std::string_view{line}.substr(7)));
+      } else if (line.starts_with("key_id=")) {
+        recorded_id = line.substr(7);
+      }
+    }
+  } else if (!exists && !read_only) {
+    cipher = options.encryption;
+  }
+  if (cipher == Cipher::none) {
+    return Status::ok();
+  }
+  std::string key_dir = options.key_dir;
+  if (key_dir.empty()) {  // the CLI tools have no config file: they follow SIEM_KEY_DIR
+    const char* env = std::getenv("SIEM_KEY_DIR");
+    key_dir = env != nullptr && *env != '\0' ? env : (fs::path(options.data_dir) / "keys").string();
+  }
+  SIEM_TRY_ASSIGN(const auto key, detail::load_key(key_dir, name, !exists && !read_only));
+  const auto id = detail::key_id(key);
+  if (!recorded_id.empty() && recorded_id != id) {
+    return core::invalid_argument("wrong key for '" + std::string{name} + "': " + path
+                                  + " is encrypted with data key " + recorded_id
+                                  + ", the key given is " + id);
+  }
+  if (!exists && recorded_id.empty()) {  // a new instance: record its cipher and key id
+    fs::create_directories(path, ec);
+    std::ofstream out(marker, std::ios::trunc);
+    out << "cipher=" << detail::cipher_name(cipher) << "\nkey_id=" << id << "\n";
+    out.flush();
+    if (!out) {
+      return core::io_error("cannot write " + marker.string());
+    }
+  }
+  SIEM_TRY_ASSIGN(inst.env, detail::make_encrypted_env(cipher, key));
+  return Status::ok();
+}
+
+auto open_instance(const std::string& path, std::string_view name, const StoreOptions& store,
+                   const std::vector<std::string>& cfs, const std::shared_ptr<rocksdb::Cache>& cache,
+                   std::unique_ptr<Instance>& out) -> Status {
+  const bool read_only = store.read_only;
+  auto inst = std::make_unique<Instance>();
+  SIEM_TRY(instance_env(path, name, store, read_only, *inst));
   rocksdb::Options options;
+  if (inst->env) {
+    options.env = inst->env.get();
+  }
   options.create_if_missing = !read_only;
   options.create_missing_column_families = !read_only;
   options.IncreaseParallelism(2);
@@ -118,10 +182,9 @@ auto open_instance(const std::string& path, const std::vector<std::string>& cfs,
   cf_options.compression = rocksdb::kZSTD;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.reserve(cfs.size());
-  for (const auto& name : cfs) {
-    descriptors.emplace_back(name, cf_options);
+  for (const auto& cf_name : cfs) {
+    descriptors.emplace_back(cf_name, cf_options);
   }
-  auto inst = std::make_unique<Instance>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (read_only) {
@@ -266,7 +329,7 @@ auto Store::Impl::load_engagement(const std::string& name, bool create) -> Resul
   }
   auto e = std::make_unique<Engagement>();
   e->name = name;
-  SIEM_TRY(open_instance(dir, kEngagementCfs, options.read_only, cache, e->inst));
+  SIEM_TRY(open_instance(dir, name, options, kEngagementCfs, cache, e->inst));
   auto* db = e->inst->db.get();
   e->raw = e->inst->cf("raw");
   e->events = e->inst->cf("events");
@@ -334,8 +397,8 @@ auto Store::open(const StoreOptions& options) -> Result<std::unique_ptr<Store>> 
     return core::not_found("data directory " + root.string() + " does not exist");
   }
   if (!options.read_only || fs::exists(root / "system" / "CURRENT", ec)) {
-    SIEM_TRY(open_instance((root / "system").string(), kSystemCfs, options.read_only,
-                           impl->cache, impl->system));
+    SIEM_TRY(open_instance((root / "system").string(), "system", options, kSystemCfs, impl->cache,
+                           impl->system));
     auto* db = impl->system->db.get();
     auto* meta = impl->system->cf("meta");
     impl->audit_seq = get_u64(db, meta, "audit_seq");

@@ -21,10 +21,21 @@ namespace siem::store {
 /// Hash of the ledger chain. SM3 (GB/T 32905) is the compliance default.
 enum class HashAlgorithm : std::uint8_t { sm3, sha256 };
 
+/// Cipher for data at rest. CTR modes (random access inside files) on OpenSSL EVP: AES-256
+/// for the performance profile (AES-NI), SM4 (GB/T 32907) for the compliance profile.
+enum class Cipher : std::uint8_t { none, aes_256_ctr, sm4_ctr };
+
 /// Store configuration. Defaults are the documented embedded defaults.
 struct StoreOptions {
   std::string data_dir = "./var/siem";
   HashAlgorithm hash = HashAlgorithm::sm3;
+  /// Encryption of instances created from now on (each instance keeps the cipher it was
+  /// created with, recorded in its ENCRYPTION file).
+  Cipher encryption = Cipher::aes_256_ctr;
+  /// Where data keys live (`<name>.key`, one per engagement plus `system`); empty means the
+  /// environment's SIEM_KEY_DIR, else `<data_dir>/keys`. Keep it outside what you copy as
+  /// backup for purge to shred backups.
+  std::string key_dir{};
   /// Open every instance read-only (CLI tools next to a running engine).
   bool read_only = false;
   /// RocksDB block cache per instance, MiB.
