@@ -6,6 +6,7 @@
 #include <rocksdb/slice.h>
 #include <openssl/crypto.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
@@ -108,55 +109,88 @@ struct Instance {
 
 constexpr std::string_view kEncryptionFile = "ENCRYPTION";
 
-/// Sets up encryption for the instance `name` in `path`: an existing instance keeps what its
-/// ENCRYPTION file records (none when it has no such file); a new one gets `cipher`, and the
-/// file is written before RocksDB creates anything. Checks the key against the recorded key
-/// id, so a wrong key is named as such before RocksDB reads a byte.
-auto instance_env(const std::string& path, std::string_view name, const StoreOptions& options,
-                  bool read_only, Instance& inst) -> Status {
-  const fs::path marker = fs::path(path) / std::string{kEncryptionFile};
-  std::error_code ec;
+/// What an instance's ENCRYPTION file records (absent: not encrypted).
+struct Marker {
+  bool present = false;
   Cipher cipher = Cipher::none;
-  std::string recorded_id;
-  const bool exists = fs::exists(fs::path(path) / "CURRENT", ec);
-  if (fs::exists(marker, ec)) {
-    std::ifstream in(marker);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.starts_with("cipher=")) {
-        SIEM_TRY_ASSIGN(cipher, detail::parse_cipher(std::string_view{line}.substr(7)));
-      } else if (line.starts_with("key_id=")) {
-        recorded_id = line.substr(7);
-      }
+  std::string key_id;
+};
+
+auto read_marker(const fs::path& dir) -> Result<Marker> {
+  Marker m;
+  std::error_code ec;
+  const fs::path file = dir / std::string{kEncryptionFile};
+  if (!fs::exists(file, ec)) {
+    return m;
+  }
+  m.present = true;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("cipher=")) {
+      SIEM_TRY_ASSIGN(m.cipher, detail::parse_cipher(std::string_view{line}.substr(7)));
+    } else if (line.starts_with("key_id=")) {
+      m.key_id = line.substr(7);
     }
-  } else if (!exists && !read_only) {
-    cipher = options.encryption;
   }
-  if (cipher == Cipher::none) {
-    return Status::ok();
+  return m;
+}
+
+auto write_marker(const fs::path& dir, Cipher cipher, const std::string& key_id) -> Status {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path file = dir / std::string{kEncryptionFile};
+  std::ofstream out(file, std::ios::trunc);
+  out << "cipher=" << detail::cipher_name(cipher) << "\nkey_id=" << key_id << "\n";
+  out.flush();
+  return out ? Status::ok() : core::io_error("cannot write " + file.string());
+}
+
+auto key_dir_of(const StoreOptions& options) -> std::string {
+  if (!options.key_dir.empty()) {
+    return options.key_dir;
   }
-  std::string key_dir = options.key_dir;
-  if (key_dir.empty()) {  // the CLI tools have no config file: they follow SIEM_KEY_DIR
-    const char* env = std::getenv("SIEM_KEY_DIR");
-    key_dir = env != nullptr && *env != '\0' ? env : (fs::path(options.data_dir) / "keys").string();
-  }
-  SIEM_TRY_ASSIGN(const auto key, detail::load_key(key_dir, name, !exists && !read_only));
+  const char* env = std::getenv("SIEM_KEY_DIR");  // the CLI tools have no config file
+  return env != nullptr && *env != '\0' ? env : (fs::path(options.data_dir) / "keys").string();
+}
+
+/// The encrypting Env for instance `name` under `cipher`, its key checked against
+/// `expected_id` when one is recorded. Returns the key id.
+auto make_env(Cipher cipher, std::string_view name, const std::string& where,
+              const StoreOptions& options, bool create_key, const std::string& expected_id,
+              std::unique_ptr<rocksdb::Env>& env) -> Result<std::string> {
+  SIEM_TRY_ASSIGN(const auto key, detail::load_key(key_dir_of(options), name, create_key));
   const auto id = detail::key_id(key);
-  if (!recorded_id.empty() && recorded_id != id) {
-    return core::invalid_argument("wrong key for '" + std::string{name} + "': " + path
-                                  + " is encrypted with data key " + recorded_id
+  if (!expected_id.empty() && expected_id != id) {
+    return core::invalid_argument("wrong key for '" + std::string{name} + "': " + where
+                                  + " is encrypted with data key " + expected_id
                                   + ", the key given is " + id);
   }
-  if (!exists && recorded_id.empty()) {  // a new instance: record its cipher and key id
-    fs::create_directories(path, ec);
-    std::ofstream out(marker, std::ios::trunc);
-    out << "cipher=" << detail::cipher_name(cipher) << "\nkey_id=" << id << "\n";
-    out.flush();
-    if (!out) {
-      return core::io_error("cannot write " + marker.string());
-    }
+  SIEM_TRY_ASSIGN(env, detail::make_encrypted_env(cipher, key));
+  return id;
+}
+
+/// Sets up encryption for the instance `name` in `path`: an existing instance keeps what its
+/// ENCRYPTION file records (none when it has no such file); a new one gets the configured
+/// cipher, and the file is written before RocksDB creates anything. The key is checked
+/// against the recorded key id, so a wrong key is named as such before RocksDB reads a byte.
+auto instance_env(const std::string& path, std::string_view name, const StoreOptions& options,
+                  bool read_only, Instance& inst) -> Status {
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(path) / "CURRENT", ec);
+  SIEM_TRY_ASSIGN(auto marker, read_marker(path));
+  if (!marker.present && !exists && !read_only) {
+    marker.cipher = options.encryption;
   }
-  SIEM_TRY_ASSIGN(inst.env, detail::make_encrypted_env(cipher, key));
+  if (marker.cipher == Cipher::none) {
+    return Status::ok();
+  }
+  const bool fresh = !exists && !read_only;
+  SIEM_TRY_ASSIGN(const auto id, make_env(marker.cipher, name, path, options, fresh,
+                                          marker.key_id, inst.env));
+  if (fresh && marker.key_id.empty()) {  // a new instance: record its cipher and key id
+    SIEM_TRY(write_marker(path, marker.cipher, id));
+  }
   return Status::ok();
 }
 
@@ -992,6 +1026,113 @@ auto Store::list_audit(std::string_view cursor, std::size_t limit) -> Result<Pag
 }
 
 // --- whole store --------------------------------------------------------------------------
+
+// --- backup and restore ----------------------------------------------------------------
+
+namespace {
+
+auto backup_instance(Instance& inst, const fs::path& instance_dir, const fs::path& target,
+                     std::uint32_t& id) -> Status {
+  rocksdb::Env* env = inst.env ? inst.env.get() : rocksdb::Env::Default();
+  std::error_code ec;
+  fs::create_directories(target, ec);
+  if (ec) {
+    return core::io_error("cannot create " + target.string() + ": " + ec.message());
+  }
+  SIEM_TRY_ASSIGN(const auto marker, read_marker(instance_dir));
+  if (marker.present) {  // restore needs the cipher and key id; the key itself stays out
+    SIEM_TRY(write_marker(target, marker.cipher, marker.key_id));
+  }
+  rocksdb::BackupEngine* raw = nullptr;
+  SIEM_TRY(map_status(rocksdb::BackupEngine::Open(
+                          rocksdb::BackupEngineOptions(target.string(), env), env, &raw),
+                      target.string()));
+  const std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions create;
+  create.flush_before_backup = true;
+  rocksdb::BackupID backup_id = 0;
+  SIEM_TRY(map_status(engine->CreateNewBackup(create, inst.db.get(), &backup_id), target.string()));
+  id = backup_id;
+  return Status::ok();
+}
+
+auto restore_instance(const fs::path& from, const fs::path& to, std::string_view name,
+                      const StoreOptions& options) -> Status {
+  SIEM_TRY_ASSIGN(const auto marker, read_marker(from));
+  std::unique_ptr<rocksdb::Env> env;
+  if (marker.cipher != Cipher::none) {
+    SIEM_TRY_ASSIGN([[maybe_unused]] const auto id,
+                    make_env(marker.cipher, name, "the backup " + from.string(), options, false,
+                             marker.key_id, env));
+  }
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) {
+    return core::io_error("cannot create " + to.string() + ": " + ec.message());
+  }
+  rocksdb::Env* e = env ? env.get() : rocksdb::Env::Default();
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  SIEM_TRY(map_status(
+      rocksdb::BackupEngineReadOnly::Open(rocksdb::BackupEngineOptions(from.string(), e), e, &raw),
+      from.string()));
+  const std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  SIEM_TRY(map_status(engine->RestoreDBFromLatestBackup(to.string(), to.string()), from.string()));
+  // After the restore, which empties the target directory first.
+  return marker.present ? write_marker(to, marker.cipher, marker.key_id) : Status::ok();
+}
+
+}  // namespace
+
+auto Store::backup(const std::string& dir) -> Result<std::vector<BackupEntry>> {
+  if (impl_->options.read_only) {
+    return core::invalid_argument("backup needs the store opened for writing (stop the engine)");
+  }
+  std::vector<BackupEntry> out;
+  const fs::path root(dir);
+  const fs::path data(impl_->options.data_dir);
+  if (impl_->system) {
+    BackupEntry entry{"system", 0, 0};
+    SIEM_TRY(backup_instance(*impl_->system, data / "system", root / "system", entry.backup_id));
+    out.push_back(entry);
+  }
+  std::shared_lock lock(impl_->engagements_mu);
+  for (auto& [name, e] : impl_->engagements) {
+    BackupEntry entry{name, 0, e->raw_count.load()};
+    SIEM_TRY(backup_instance(*e->inst, data / "engagements" / name, root / "engagements" / name,
+                             entry.backup_id));
+    out.push_back(entry);
+  }
+  return out;
+}
+
+auto Store::restore(const std::string& backup_dir, const StoreOptions& options) -> Status {
+  SIEM_TRY(options.validate());
+  const fs::path from(backup_dir);
+  const fs::path to(options.data_dir);
+  std::error_code ec;
+  if (!fs::is_directory(from / "system", ec) && !fs::is_directory(from / "engagements", ec)) {
+    return core::not_found("no siem backup in " + from.string());
+  }
+  for (const char* part : {"system", "engagements"}) {
+    if (fs::exists(to / part, ec) && !fs::is_empty(to / part, ec)) {
+      return Status{StatusCode::already_exists,
+                    to.string() + " already holds a store: restore into an empty directory"};
+    }
+  }
+  if (fs::is_directory(from / "system", ec)) {
+    SIEM_TRY(restore_instance(from / "system", to / "system", "system", options));
+  }
+  if (fs::is_directory(from / "engagements", ec)) {
+    for (const auto& entry : fs::directory_iterator(from / "engagements", ec)) {
+      const auto name = entry.path().filename().string();
+      if (!valid_name(name)) {
+        continue;
+      }
+      SIEM_TRY(restore_instance(entry.path(), to / "engagements" / name, name, options));
+    }
+  }
+  return Status::ok();
+}
 
 auto Store::engagements() -> std::vector<std::string> {
   std::shared_lock lock(impl_->engagements_mu);

@@ -112,6 +112,13 @@ struct AuditEntry {
   std::string detail;
 };
 
+/// One instance written by Store::backup().
+struct BackupEntry {
+  std::string instance;  ///< "system" or the engagement name
+  std::uint32_t backup_id = 0;
+  std::uint64_t records = 0;  ///< raw records in the engagement at backup time (0 for system)
+};
+
 /// A page of a list: items are JSON objects; `next` is the cursor of the next page.
 struct Page {
   std::vector<std::string> items;
@@ -214,6 +221,20 @@ public:
   auto verify(std::string_view engagement = {}) -> core::Result<std::vector<VerifyReport>>;
   auto engagements() -> std::vector<std::string>;
   [[nodiscard]] auto options() const -> const StoreOptions&;
+
+  /// Backs up every instance (system and each engagement) into `dir` with RocksDB's
+  /// BackupEngine, flushing first; a later backup into the same directory is incremental.
+  /// Backup files are written through each instance's own encrypting Env, so they are
+  /// encrypted under that instance's data key: reading them needs the key, and destroying
+  /// an engagement's key shreds its backups too. Not on a read-only store. Errors: io_error,
+  /// invalid_argument.
+  auto backup(const std::string& dir) -> core::Result<std::vector<BackupEntry>>;
+
+  /// Restores the latest backup in `backup_dir` into `options.data_dir`, which must hold no
+  /// store yet. Encrypted instances need their data keys (key_dir or environment), checked
+  /// against the key id recorded at backup time. Errors: not_found (no backup, no key),
+  /// already_exists (target not empty), invalid_argument (wrong key), io_error.
+  static auto restore(const std::string& backup_dir, const StoreOptions& options) -> core::Status;
 
 private:
   struct Impl;
