@@ -39,6 +39,7 @@ commands:
   verify       walk every engagement's hash chain; name the first broken record
   backup       back the store up (encrypted, incremental; engine stopped)
   restore      restore the latest backup into an empty data directory
+  purge        destroy an engagement's key and data; write a signed certificate
   user add     create a real-name account (engine stopped)
   version      versions and the active simdjson kernel
 
@@ -499,18 +500,39 @@ with its ledger head (last_seq), processing checkpoint and records per source.
 }
 
 auto cmd_verify(const std::vector<std::string>& argv) -> int {
-  Args a(argv, {"--data", "--engagement"}, {});
+  Args a(argv, {"--data", "--engagement", "--certificate", "--signer"}, {});
   if (a.has("--help")) {
     print(R"(usage: siem verify --data DIR [--engagement E]
+       siem verify --certificate FILE [--signer PUBLIC_KEY_HEX]
 
 Walks each engagement's raw-ledger hash chain from the first record, recomputing every link,
 and compares the end with the recorded chain head. Exit 0 when every engagement is intact;
 exit 1 naming the first altered, missing, reordered or truncated record otherwise.
+
+With --certificate, checks the Ed25519 signature of a purge certificate (and, with --signer,
+that it was signed by that key); exit 0 when it is intact.
 )");
     return 0;
   }
   if (!a.error().empty()) {
     return usage_error("verify", a.error());
+  }
+  if (const auto file = a.get("--certificate")) {
+    std::ifstream in(*file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      std::fprintf(stderr, "siem verify: cannot read %s\n", file->c_str());
+      return 1;
+    }
+    const auto signer = store::Store::verify_certificate(text, a.get_or("--signer", ""));
+    if (!signer) {
+      std::printf("certificate %s: NOT VALID: %s\n", file->c_str(),
+                  std::string{signer.error().message()}.c_str());
+      return 1;
+    }
+    std::printf("certificate %s: signature valid, signed by %s\n", file->c_str(),
+                signer->c_str());
+    return 0;
   }
   auto st = open_store(a.get_or("--data", "./var/siem"), true);
   if (!st) {
@@ -607,6 +629,47 @@ Run 'siem verify --data DIR' afterwards.
     return 1;
   }
   std::printf("restored %s into %s\n", from->c_str(), data->c_str());
+  return 0;
+}
+
+auto cmd_purge(const std::vector<std::string>& argv) -> int {
+  Args a(argv, {"--data", "--engagement", "--operator"}, {"--yes"});
+  if (a.has("--help")) {
+    print(R"(usage: siem purge --data DIR --engagement E --operator NAME --yes
+
+Ends an engagement (GB/T 32914 5.3.5 c, 5.9 g): overwrites and deletes its data key, so that
+the data and every backup of it become unreadable, then deletes its RocksDB instance. Writes
+a destruction certificate (counts, last sequence, final chain head, key id, time, operator)
+signed with the installation's Ed25519 key to DIR/certificates/ and prints it; the purge is
+recorded in the audit trail. Irreversible: --yes is required. Stop the engine first.
+Check a certificate with 'siem verify --certificate FILE'.
+)");
+    return 0;
+  }
+  if (!a.error().empty()) {
+    return usage_error("purge", a.error());
+  }
+  const auto engagement = a.get("--engagement");
+  const auto op = a.get("--operator");
+  if (!engagement || !op) {
+    return usage_error("purge", "--engagement and --operator are required");
+  }
+  if (!a.has("--yes")) {
+    return usage_error("purge", "purging destroys the engagement for good; add --yes");
+  }
+  auto st = open_store(a.get_or("--data", "./var/siem"), false);
+  if (!st) {
+    std::fprintf(stderr, "siem purge: %s\n", st.error().to_string().c_str());
+    return 1;
+  }
+  const auto cert = (*st)->purge(*engagement, *op);
+  if (!cert) {
+    std::fprintf(stderr, "siem purge: %s\n", cert.error().to_string().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "engagement %s destroyed; certificate: %s\n", engagement->c_str(),
+               cert->path.c_str());
+  std::printf("%s\n", cert->json.c_str());
   return 0;
 }
 
@@ -721,6 +784,9 @@ auto main(int argc, char** argv) -> int {
   }
   if (cmd == "restore") {
     return cmd_restore(rest);
+  }
+  if (cmd == "purge") {
+    return cmd_purge(rest);
   }
   if (cmd == "version" || cmd == "--version") {
     return cmd_version(rest);

@@ -10,6 +10,9 @@
 #include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
+#include <cstring>
+#include <openssl/rand.h>
+#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +26,7 @@
 
 #include "chain.hpp"
 #include "encryption.hpp"
+#include "signing.hpp"
 #include "codec.hpp"
 #include "siem/core/ids.hpp"
 #include "siem/core/json.hpp"
@@ -1132,6 +1136,164 @@ auto Store::restore(const std::string& backup_dir, const StoreOptions& options) 
     }
   }
   return Status::ok();
+}
+
+// --- purge ---------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kSignatureField = ",\"signature\":\"";
+
+// Overwrites a key file with random bytes, syncs, and unlinks it, so that neither the file
+// system nor a later undelete gives the key back.
+auto shred(const fs::path& file) -> Status {
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  if (ec) {
+    return core::io_error("cannot stat " + file.string() + ": " + ec.message());
+  }
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return core::io_error("cannot open " + file.string() + ": " + std::strerror(errno));
+  }
+  std::string noise(size, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(noise.data()), static_cast<int>(noise.size()));
+  const bool ok = ::pwrite(fd, noise.data(), noise.size(), 0) == static_cast<ssize_t>(size)
+                  && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || !fs::remove(file, ec)) {
+    return core::io_error("cannot destroy " + file.string());
+  }
+  if (const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+auto Store::purge(std::string_view engagement, std::string_view operator_name)
+    -> Result<PurgeCertificate> {
+  if (impl_->options.read_only) {
+    return core::invalid_argument("purge needs the store opened for writing (stop the engine)");
+  }
+  if (operator_name.empty()) {
+    return core::invalid_argument("purge needs the name of the operator who orders it");
+  }
+  std::unique_ptr<Engagement> e;
+  {
+    std::unique_lock lock(impl_->engagements_mu);
+    auto it = impl_->engagements.find(engagement);
+    if (it == impl_->engagements.end()) {
+      return core::not_found("engagement '" + std::string{engagement} + "' does not exist");
+    }
+    e = std::move(it->second);
+    impl_->engagements.erase(it);
+  }
+  const std::string name = e->name;
+  const fs::path dir = impl_->engagement_dir(name);
+  SIEM_TRY_ASSIGN(const auto marker, read_marker(dir));
+  SIEM_TRY_ASSIGN(const auto signer, detail::load_signing_key(key_dir_of(impl_->options), "system"));
+
+  core::JsonWriter w;
+  w.begin_object();
+  w.field("certificate", "engagement-destruction");
+  w.field("engagement", name);
+  w.field("operator", operator_name);
+  w.field("time", core::format_rfc3339(core::SystemClock{}.now_ms()));
+  w.field("raw_records", static_cast<std::int64_t>(e->raw_count.load()));
+  w.field("events", static_cast<std::int64_t>(e->events_count.load()));
+  w.field("unparsed_events", static_cast<std::int64_t>(e->unparsed_count.load()));
+  w.field("incidents", static_cast<std::int64_t>(e->incidents_count.load()));
+  w.field("last_seq", static_cast<std::int64_t>(e->last_seq.load()));
+  w.field("chain_head", core::to_hex(detail::digest_view(e->head)));
+  w.field("hash_alg", detail::hash_name(e->alg));
+  w.field("cipher", detail::cipher_name(marker.cipher));
+  w.field("data_key_id", marker.key_id);
+  e.reset();  // closes the instance
+
+  // The key first: from here on the data and every backup of it are unreadable.
+  const fs::path key_file = fs::path(key_dir_of(impl_->options)) / (name + ".key");
+  std::error_code ec;
+  std::string key_fate = "none (not encrypted)";
+  if (marker.cipher != Cipher::none) {
+    if (fs::exists(key_file, ec)) {
+      SIEM_TRY(shred(key_file));
+      key_fate = "overwritten and deleted: " + key_file.string();
+    } else {
+      key_fate = "not in the key directory (given through the environment?): destroy it where "
+                 "it is kept";
+    }
+  }
+  fs::remove_all(dir, ec);
+  if (ec) {
+    return core::io_error("cannot remove " + dir.string() + ": " + ec.message());
+  }
+  w.field("data_key", key_fate);
+  w.field("data_removed", dir.string());
+  w.field("signer_public_key", signer.public_hex);
+  const std::string body = w.str() + "}";
+  w.field("signature", detail::sign_hex(signer, body));
+  w.end_object();
+
+  PurgeCertificate cert;
+  cert.json = w.str();
+  const fs::path cert_dir = fs::path(impl_->options.data_dir) / "certificates";
+  fs::create_directories(cert_dir, ec);
+  std::string stamp = core::format_rfc3339(core::SystemClock{}.now_ms());
+  std::replace(stamp.begin(), stamp.end(), ':', '-');
+  cert.path = (cert_dir / ("purge-" + name + "-" + stamp + ".json")).string();
+  {
+    std::ofstream out(cert.path, std::ios::trunc);
+    out << cert.json << "\n";
+    out.flush();
+    if (!out) {
+      return core::io_error("the engagement is destroyed but the certificate could not be written to "
+                            + cert.path + "; it is: " + cert.json);
+    }
+  }
+  AuditEntry audit;
+  audit.time = core::SystemClock{}.now_ms();
+  audit.actor = std::string{operator_name};
+  audit.peer = "-";
+  audit.method = "purge";
+  audit.target = name;
+  audit.detail = cert.path;
+  SIEM_TRY(append_audit(audit));
+  SIEM_TRY(sync());
+  return cert;
+}
+
+auto Store::verify_certificate(std::string_view certificate, std::string_view expected_signer)
+    -> Result<std::string> {
+  while (!certificate.empty() && (certificate.back() == '\n' || certificate.back() == '\r')) {
+    certificate.remove_suffix(1);
+  }
+  const auto at = certificate.rfind(kSignatureField);
+  if (at == std::string_view::npos || !certificate.ends_with("\"}")) {
+    return core::invalid_argument("not a signed siem certificate (no signature field last)");
+  }
+  const std::string body = std::string{certificate.substr(0, at)} + "}";
+  const auto signature = certificate.substr(at + kSignatureField.size(),
+                                            certificate.size() - 2 - at - kSignatureField.size());
+  static constexpr std::string_view kKeyField = "\"signer_public_key\":\"";
+  const auto k = body.rfind(kKeyField);
+  if (k == std::string::npos) {
+    return core::invalid_argument("the certificate names no signer_public_key");
+  }
+  const auto key_start = k + kKeyField.size();
+  const std::string signer = body.substr(key_start, body.find('"', key_start) - key_start);
+  if (!expected_signer.empty() && signer != expected_signer) {
+    return core::invalid_argument("signed by key " + signer + ", not by the expected "
+                                  + std::string{expected_signer});
+  }
+  if (!detail::verify_hex(signer, body, signature)) {
+    return Status{StatusCode::corruption,
+                  "the signature does not match: the certificate was altered"};
+  }
+  return signer;
 }
 
 auto Store::engagements() -> std::vector<std::string> {

@@ -122,15 +122,36 @@ pass "clean shutdown, verify intact, stats"
 # same evidence; restoring over a store is refused.
 "$SIEM" backup --data "$DATA" --to "$WORK/backup" >"$WORK/backup.out" || fail "backup: $(cat "$WORK/backup.out")"
 grep -q "default: backup 1, 13 raw records" "$WORK/backup.out" || fail "backup output: $(cat "$WORK/backup.out")"
-SIEM_KEY_DIR="$DATA/keys" "$SIEM" restore --from "$WORK/backup" --data "$WORK/restored" >/dev/null \
+# The restored copy gets its own copy of the keys (purged below without touching the original).
+cp -r "$DATA/keys" "$WORK/keys2"
+SIEM_KEY_DIR="$WORK/keys2" "$SIEM" restore --from "$WORK/backup" --data "$WORK/restored" >/dev/null \
   || fail "restore"
-SIEM_KEY_DIR="$DATA/keys" "$SIEM" verify --data "$WORK/restored" | grep -q "intact, 13 records" \
+SIEM_KEY_DIR="$WORK/keys2" "$SIEM" verify --data "$WORK/restored" | grep -q "intact, 13 records" \
   || fail "verify after restore"
 "$SIEM" raw --data "$DATA" >"$WORK/raw.orig"
-SIEM_KEY_DIR="$DATA/keys" "$SIEM" raw --data "$WORK/restored" >"$WORK/raw.restored"
+SIEM_KEY_DIR="$WORK/keys2" "$SIEM" raw --data "$WORK/restored" >"$WORK/raw.restored"
 cmp -s "$WORK/raw.orig" "$WORK/raw.restored" || fail "restored raw export differs"
-if SIEM_KEY_DIR="$DATA/keys" "$SIEM" restore --from "$WORK/backup" --data "$WORK/restored" 2>"$WORK/err"; then
+if SIEM_KEY_DIR="$WORK/keys2" "$SIEM" restore --from "$WORK/backup" --data "$WORK/restored" 2>"$WORK/err"; then
   fail "restore over an existing store succeeded"
 fi
 grep -q "already holds a store" "$WORK/err" || fail "restore over a store: $(cat "$WORK/err")"
 pass "backup, restore into an empty directory, verify and raw export identical"
+
+# Purge the restored copy: certificate printed and kept, signature checks, key and data gone.
+if SIEM_KEY_DIR="$WORK/keys2" "$SIEM" purge --data "$WORK/restored" --engagement default \
+  --operator "Li Na" 2>/dev/null; then
+  fail "purge without --yes succeeded"
+fi
+SIEM_KEY_DIR="$WORK/keys2" "$SIEM" purge --data "$WORK/restored" --engagement default \
+  --operator "Li Na" --yes >"$WORK/cert.json" 2>"$WORK/purge.err" || fail "purge: $(cat "$WORK/purge.err")"
+grep -q '"raw_records":13' "$WORK/cert.json" || fail "certificate: $(cat "$WORK/cert.json")"
+[ ! -d "$WORK/restored/engagements/default" ] || fail "purged engagement still on disk"
+[ ! -f "$WORK/keys2/default.key" ] || fail "purged engagement's key still there"
+[ -f "$DATA/keys/default.key" ] || fail "the original's key was touched"
+CERT=$(ls "$WORK"/restored/certificates/purge-default-*.json)
+"$SIEM" verify --certificate "$CERT" | grep -q "signature valid" || fail "certificate does not verify"
+sed 's/"raw_records":13/"raw_records":12/' "$CERT" >"$WORK/forged.json"
+if "$SIEM" verify --certificate "$WORK/forged.json" >/dev/null; then
+  fail "an altered certificate verified"
+fi
+pass "purge: key and data destroyed, signed certificate verifies, altered one does not"

@@ -482,3 +482,66 @@ BOOST_AUTO_TEST_CASE(backup_restore_round_trip) {
   BOOST_TEST((*s)->read_raw("default", 4).value().bytes == "BACKUP-line-4-after");
   BOOST_TEST((*s)->verify().value().at(1).ok);
 }
+
+// Purge destroys the key first (a backup made before can no longer be restored), then the
+// data; the certificate holds the counts and the final chain head, verifies with the
+// installation's key, and fails to verify once altered. Other engagements are untouched.
+BOOST_AUTO_TEST_CASE(purge_shreds_key_data_and_backups_with_signed_certificate) {
+  siem::test::TempDir tmp;
+  const std::string data = tmp.path() + "/data";
+  std::string head;
+  {
+    auto s = open_with(data, siem::store::Cipher::sm4_ctr);
+    BOOST_REQUIRE(s.has_value());
+    auto b = batch("fw", {"PURGE-me-1", "PURGE-me-2"});
+    b.engagement = "case-9";
+    const auto appended = (*s)->append(b);
+    BOOST_REQUIRE(appended.has_value());
+    head = appended->hashes.back();
+    BOOST_REQUIRE((*s)->append(batch("fw", {"KEEP-me"})).has_value());
+    BOOST_REQUIRE((*s)->sync().is_ok());
+    BOOST_REQUIRE((*s)->backup(tmp.path() + "/backup").has_value());
+
+    BOOST_TEST((*s)->purge("no-such", "Wang Wei").error().code()
+               == siem::core::StatusCode::not_found);
+    const auto cert = (*s)->purge("case-9", "Wang Wei");
+    BOOST_REQUIRE_MESSAGE(cert.has_value(), cert.error().to_string());
+    for (const std::string& want : std::vector<std::string>{
+             R"("engagement":"case-9")", R"("operator":"Wang Wei")", R"("raw_records":2)",
+          R"("last_seq":2)", R"("chain_head":")" + head + "\"", R"("hash_alg":"sm3")",
+          R"("cipher":"sm4-ctr")", R"("data_key":"overwritten and deleted: )"}) {
+      BOOST_TEST(cert->json.find(want) != std::string::npos, want << " in " << cert->json);
+    }
+    std::string on_disk;
+    std::getline(std::ifstream(cert->path), on_disk);
+    BOOST_TEST(on_disk == cert->json);
+    const auto signer = Store::verify_certificate(cert->json);
+    BOOST_REQUIRE_MESSAGE(signer.has_value(), signer.error().to_string());
+    BOOST_TEST(Store::verify_certificate(cert->json, *signer).has_value());
+    BOOST_TEST(!Store::verify_certificate(cert->json, std::string(64, '0')).has_value());
+    std::string forged = cert->json;
+    forged.replace(forged.find(R"("raw_records":2)"), 15, R"("raw_records":1)");
+    BOOST_TEST(Store::verify_certificate(forged).error().code()
+               == siem::core::StatusCode::corruption);
+
+    BOOST_TEST(!std::filesystem::exists(data + "/engagements/case-9"));
+    BOOST_TEST(!std::filesystem::exists(data + "/keys/case-9.key"));
+    BOOST_TEST((*s)->engagements() == std::vector<std::string>{"default"});
+    BOOST_TEST((*s)->read_raw("default", 1).value().bytes == "KEEP-me");
+    const auto audit = (*s)->list_audit("", 10);
+    BOOST_REQUIRE(audit.has_value());
+    BOOST_TEST(audit->items.at(0).find(R"("method":"purge")") != std::string::npos);
+  }
+  // The backup taken before the purge can no longer be restored: its key is gone.
+  StoreOptions o;
+  o.data_dir = tmp.path() + "/restored";
+  o.key_dir = data + "/keys";
+  const auto st = Store::restore(tmp.path() + "/backup", o);
+  BOOST_TEST(st.code() == siem::core::StatusCode::not_found);
+  BOOST_TEST(st.message().find("no data key for 'case-9'") != std::string::npos, st.message());
+  // Reopening the store after the purge finds only what is left.
+  auto s = open_with(data, siem::store::Cipher::sm4_ctr);
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST((*s)->engagements() == std::vector<std::string>{"default"});
+  BOOST_TEST((*s)->verify().value().at(0).ok);
+}

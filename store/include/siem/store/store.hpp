@@ -119,6 +119,12 @@ struct BackupEntry {
   std::uint64_t records = 0;  ///< raw records in the engagement at backup time (0 for system)
 };
 
+/// The signed record of an engagement's destruction (GB/T 32914 5.3.5 c, 5.9 g).
+struct PurgeCertificate {
+  std::string json;  ///< the certificate, its Ed25519 signature last
+  std::string path;  ///< where it was written: <data_dir>/certificates/purge-<name>-<time>.json
+};
+
 /// A page of a list: items are JSON objects; `next` is the cursor of the next page.
 struct Page {
   std::vector<std::string> items;
@@ -235,6 +241,24 @@ public:
   /// against the key id recorded at backup time. Errors: not_found (no backup, no key),
   /// already_exists (target not empty), invalid_argument (wrong key), io_error.
   static auto restore(const std::string& backup_dir, const StoreOptions& options) -> core::Status;
+
+  /// Destroys an engagement at the end of an engagement: its data key file is overwritten and
+  /// deleted first (so every backup made under it becomes unreadable too), then its RocksDB
+  /// instance and directory. Writes a certificate (counts, last sequence, final chain head,
+  /// hash algorithm, key id, time, operator) signed with the installation's Ed25519 key
+  /// (`<key_dir>/system.sign`, created on first use), keeps it under the data directory and
+  /// records the purge in the audit trail. A key given through SIEM_KEY_<NAME> cannot be
+  /// destroyed here: the certificate says so. Not on a read-only store; the caller makes sure
+  /// no source still writes to the engagement. Errors: not_found, invalid_argument, io_error.
+  auto purge(std::string_view engagement, std::string_view operator_name)
+      -> core::Result<PurgeCertificate>;
+
+  /// Checks a purge certificate's signature with the public key it names; with
+  /// `expected_signer`, also that the key is that one (hex). Returns the signer's public key.
+  /// Errors: invalid_argument (malformed, or not signed by the expected key), corruption
+  /// (the signature does not match: the certificate was altered).
+  static auto verify_certificate(std::string_view certificate, std::string_view expected_signer = {})
+      -> core::Result<std::string>;
 
 private:
   struct Impl;
