@@ -246,7 +246,20 @@ auto load_config(const std::string& path, Config& config) -> Status {
       } else if (key == "rules") {
         SIEM_TRY(get_string(v, key, config.rules));
       } else if (key == "store") {
-        SIEM_TRY(check_keys(v, "store", {"hash", "block_cache_mb", "encryption", "key_dir"}));
+        SIEM_TRY(check_keys(v, "store", {"hash", "block_cache_mb", "encryption", "key_dir",
+                                         "anchor_file", "checkpoint_records",
+                                         "checkpoint_interval"}));
+        if (v["anchor_file"]) {
+          SIEM_TRY(get_string(v["anchor_file"], "store.anchor_file", config.store.anchor_file));
+        }
+        if (v["checkpoint_records"]) {
+          SIEM_TRY(get_uint(v["checkpoint_records"], "store.checkpoint_records",
+                            config.store.checkpoint_records));
+        }
+        if (v["checkpoint_interval"]) {
+          SIEM_TRY(get_duration(v["checkpoint_interval"], "store.checkpoint_interval",
+                                config.store.checkpoint_interval_ms));
+        }
         if (v["encryption"]) {
           std::string c;
           SIEM_TRY(get_string(v["encryption"], "store.encryption", c));

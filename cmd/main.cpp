@@ -500,14 +500,17 @@ with its ledger head (last_seq), processing checkpoint and records per source.
 }
 
 auto cmd_verify(const std::vector<std::string>& argv) -> int {
-  Args a(argv, {"--data", "--engagement", "--certificate", "--signer"}, {});
+  Args a(argv, {"--data", "--engagement", "--anchor", "--certificate", "--signer"}, {});
   if (a.has("--help")) {
-    print(R"(usage: siem verify --data DIR [--engagement E]
+    print(R"(usage: siem verify --data DIR [--engagement E] [--anchor FILE]
        siem verify --certificate FILE [--signer PUBLIC_KEY_HEX]
 
 Walks each engagement's raw-ledger hash chain from the first record, recomputing every link,
-and compares the end with the recorded chain head. Exit 0 when every engagement is intact;
-exit 1 naming the first altered, missing, reordered or truncated record otherwise.
+checks the signed checkpoints stored with it, and compares the end with the recorded chain
+head. With --anchor, also checks every head published to FILE (store.anchor_file, default
+DIR/anchors.jsonl; keep a copy off the host): a rewrite re-chained and re-signed with the
+engagement's own key still fails there. Exit 0 when every engagement is intact; exit 1
+naming the first altered, missing, reordered or truncated record otherwise.
 
 With --certificate, checks the Ed25519 signature of a purge certificate (and, with --signer,
 that it was signed by that key); exit 0 when it is intact.
@@ -539,7 +542,7 @@ that it was signed by that key); exit 0 when it is intact.
     std::fprintf(stderr, "siem verify: %s\n", st.error().to_string().c_str());
     return 1;
   }
-  auto reps = (*st)->verify(a.get_or("--engagement", ""));
+  auto reps = (*st)->verify(a.get_or("--engagement", ""), a.get_or("--anchor", ""));
   if (!reps) {
     std::fprintf(stderr, "siem verify: %s\n", reps.error().to_string().c_str());
     return 1;
@@ -547,8 +550,11 @@ that it was signed by that key); exit 0 when it is intact.
   bool ok = true;
   for (const auto& r : *reps) {
     if (r.ok) {
-      std::printf("engagement %s: intact, %llu records verified\n", r.engagement.c_str(),
-                  static_cast<unsigned long long>(r.records_checked));
+      std::printf("engagement %s: intact, %llu records verified, %llu signed checkpoints, %llu "
+                  "published anchors\n",
+                  r.engagement.c_str(), static_cast<unsigned long long>(r.records_checked),
+                  static_cast<unsigned long long>(r.checkpoints_checked),
+                  static_cast<unsigned long long>(r.anchors_checked));
     } else {
       ok = false;
       std::printf("engagement %s: BROKEN at record %s:%llu: %s (%llu records verified before it)\n",

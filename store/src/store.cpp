@@ -16,13 +16,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <unordered_map>
+#include <utility>
 
 #include "chain.hpp"
 #include "encryption.hpp"
@@ -299,6 +302,11 @@ struct Engagement {
   std::mutex sources_mu;
   std::map<std::string, std::uint64_t, std::less<>> source_counts;
 
+  // Checkpoints: under append_mu.
+  std::atomic<std::uint64_t> checkpoint_seq{0};
+  std::atomic<core::TimeMs> checkpoint_time{0};
+  std::optional<detail::SigningKey> signing_key;
+
   // Processing state: written under process_mu.
   std::mutex process_mu;
   std::atomic<std::uint64_t> processed_seq{0};
@@ -313,9 +321,15 @@ struct Store::Impl {
   std::unique_ptr<Instance> system;
   std::shared_mutex engagements_mu;
   std::map<std::string, std::unique_ptr<Engagement>, std::less<>> engagements;
+  std::mutex anchor_mu;  // appends to the anchor file
   std::mutex audit_mu;
   std::uint64_t audit_seq = 0;
   std::string audit_head;
+
+  auto anchor_path() const -> std::string {
+    return options.anchor_file.empty() ? (fs::path(options.data_dir) / "anchors.jsonl").string()
+                                       : options.anchor_file;
+  }
 
   auto engagement_dir(std::string_view name) const -> std::string {
     return (fs::path(options.data_dir) / "engagements" / std::string{name}).string();
@@ -396,6 +410,8 @@ auto Store::Impl::load_engagement(const std::string& name, bool create) -> Resul
     std::copy(v.begin(), v.end(), e->head.begin());
   }
   e->raw_count = get_u64(db, e->meta, "count/raw");
+  e->checkpoint_seq = get_u64(db, e->meta, "cp_last");
+  e->checkpoint_time = core::SystemClock{}.now_ms();
   e->processed_seq = get_u64(db, e->meta, "processed_seq");
   e->events_count = get_u64(db, e->meta, "count/events");
   e->unparsed_count = get_u64(db, e->meta, "count/unparsed");
@@ -414,6 +430,9 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() {
   if (impl_ && !impl_->options.read_only) {
     static_cast<void>(sync());
+    for (const auto& name : engagements()) {  // anchor the tail at a clean close
+      static_cast<void>(checkpoint(name));
+    }
   }
 }
 
@@ -574,6 +593,25 @@ auto Store::sync() -> Status {
   }
   for (auto* inst : dirty) {
     SIEM_TRY(map_status(inst->db->SyncWAL(), "WAL sync"));
+  }
+  if (impl_->options.read_only) {
+    return Status::ok();
+  }
+  // Checkpoints are due by count or by age; checking is a few atomic loads per engagement.
+  const auto now = core::SystemClock{}.now_ms();
+  std::vector<std::string> due;
+  {
+    std::shared_lock lock(impl_->engagements_mu);
+    for (auto& [name, e] : impl_->engagements) {
+      const auto since = e->last_seq - e->checkpoint_seq;
+      if (since >= impl_->options.checkpoint_records
+          || (since > 0 && now - e->checkpoint_time >= impl_->options.checkpoint_interval_ms)) {
+        due.push_back(name);
+      }
+    }
+  }
+  for (const auto& name : due) {
+    SIEM_TRY_ASSIGN([[maybe_unused]] const auto cp, checkpoint(name));
   }
   return Status::ok();
 }
@@ -1144,6 +1182,51 @@ namespace {
 
 constexpr std::string_view kSignatureField = ",\"signature\":\"";
 
+/// A signed JSON object of ours split into the signed bytes and the signature: the signature
+/// is the last member, and it covers the object as it reads without it.
+struct Signed {
+  std::string body;
+  std::string signature;
+};
+
+auto split_signed(std::string_view text) -> std::optional<Signed> {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  const auto at = text.rfind(kSignatureField);
+  if (at == std::string_view::npos || !text.ends_with("\"}")) {
+    return std::nullopt;
+  }
+  const auto sig_start = at + kSignatureField.size();
+  return Signed{std::string{text.substr(0, at)} + "}",
+                std::string{text.substr(sig_start, text.size() - 2 - sig_start)}};
+}
+
+/// The value of a string member `"name":"..."` written by JsonWriter (no escapes in the
+/// values we look up: hex, names, times), or empty.
+auto string_member(std::string_view json, std::string_view name) -> std::string {
+  const std::string key = "\"" + std::string{name} + "\":\"";
+  const auto k = json.find(key);
+  if (k == std::string_view::npos) {
+    return {};
+  }
+  const auto start = k + key.size();
+  const auto end = json.find('"', start);
+  return end == std::string_view::npos ? std::string{} : std::string{json.substr(start, end - start)};
+}
+
+auto uint_member(std::string_view json, std::string_view name) -> std::optional<std::uint64_t> {
+  const std::string key = "\"" + std::string{name} + "\":";
+  const auto k = json.find(key);
+  if (k == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t v = 0;
+  const char* first = json.data() + k + key.size();
+  const auto [ptr, ec] = std::from_chars(first, json.data() + json.size(), v);
+  return ec == std::errc{} && ptr != first ? std::optional{v} : std::nullopt;
+}
+
 // Overwrites a key file with random bytes, syncs, and unlinks it, so that neither the file
 // system nor a later undelete gives the key back.
 auto shred(const fs::path& file) -> Status {
@@ -1227,6 +1310,10 @@ auto Store::purge(std::string_view engagement, std::string_view operator_name)
                  "it is kept";
     }
   }
+  if (const fs::path sign_file = fs::path(key_dir_of(impl_->options)) / (name + ".sign");
+      fs::exists(sign_file, ec)) {
+    SIEM_TRY(shred(sign_file));  // no checkpoint can be signed for it any more
+  }
   fs::remove_all(dir, ec);
   if (ec) {
     return core::io_error("cannot remove " + dir.string() + ": " + ec.message());
@@ -1268,32 +1355,85 @@ auto Store::purge(std::string_view engagement, std::string_view operator_name)
 
 auto Store::verify_certificate(std::string_view certificate, std::string_view expected_signer)
     -> Result<std::string> {
-  while (!certificate.empty() && (certificate.back() == '\n' || certificate.back() == '\r')) {
-    certificate.remove_suffix(1);
-  }
-  const auto at = certificate.rfind(kSignatureField);
-  if (at == std::string_view::npos || !certificate.ends_with("\"}")) {
+  const auto signed_part = split_signed(certificate);
+  if (!signed_part) {
     return core::invalid_argument("not a signed siem certificate (no signature field last)");
   }
-  const std::string body = std::string{certificate.substr(0, at)} + "}";
-  const auto signature = certificate.substr(at + kSignatureField.size(),
-                                            certificate.size() - 2 - at - kSignatureField.size());
-  static constexpr std::string_view kKeyField = "\"signer_public_key\":\"";
-  const auto k = body.rfind(kKeyField);
-  if (k == std::string::npos) {
+  const auto signer = string_member(signed_part->body, "signer_public_key");
+  if (signer.empty()) {
     return core::invalid_argument("the certificate names no signer_public_key");
   }
-  const auto key_start = k + kKeyField.size();
-  const std::string signer = body.substr(key_start, body.find('"', key_start) - key_start);
   if (!expected_signer.empty() && signer != expected_signer) {
     return core::invalid_argument("signed by key " + signer + ", not by the expected "
                                   + std::string{expected_signer});
   }
-  if (!detail::verify_hex(signer, body, signature)) {
+  if (!detail::verify_hex(signer, signed_part->body, signed_part->signature)) {
     return Status{StatusCode::corruption,
                   "the signature does not match: the certificate was altered"};
   }
   return signer;
+}
+
+// --- checkpoints -----------------------------------------------------------------------------
+
+auto Store::checkpoint(std::string_view engagement) -> Result<std::optional<std::string>> {
+  if (impl_->options.read_only) {
+    return core::invalid_argument("checkpoints need the store opened for writing");
+  }
+  auto* e = impl_->find(engagement);
+  if (e == nullptr) {
+    return core::not_found("engagement '" + std::string{engagement} + "' does not exist");
+  }
+  std::lock_guard lock(e->append_mu);
+  const std::uint64_t seq = e->last_seq;
+  if (seq == 0 || seq == e->checkpoint_seq) {
+    return std::optional<std::string>{};
+  }
+  // The head is published only once the records under it are durable.
+  SIEM_TRY(map_status(e->inst->db->SyncWAL(), "WAL sync"));
+  if (!e->signing_key) {
+    SIEM_TRY_ASSIGN(e->signing_key, detail::load_signing_key(key_dir_of(impl_->options), e->name));
+  }
+  const auto now = core::SystemClock{}.now_ms();
+  core::JsonWriter w;
+  w.begin_object();
+  w.field("checkpoint", "ledger");
+  w.field("engagement", e->name);
+  w.field("seq", static_cast<std::int64_t>(seq));
+  w.field("head", core::to_hex(detail::digest_view(e->head)));
+  w.field("hash_alg", detail::hash_name(e->alg));
+  w.field("time", core::format_rfc3339(now));
+  w.field("public_key", e->signing_key->public_hex);
+  const std::string body = w.str() + "}";
+  w.field("signature", detail::sign_hex(*e->signing_key, body));
+  w.end_object();
+  const std::string json = w.str();
+
+  rocksdb::WriteBatch wb;
+  wb.Put(e->meta, "cp/" + detail::be64_key(seq), json);
+  wb.Put(e->meta, "cp_last", detail::be64_key(seq));
+  wb.Put(e->meta, "sign_pub", e->signing_key->public_hex);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  SIEM_TRY(map_status(e->inst->db->Write(wo, &wb), "checkpoint"));
+  {
+    std::lock_guard alock(impl_->anchor_mu);
+    const std::string path = impl_->anchor_path();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return core::io_error("cannot open the anchor file " + path + ": " + std::strerror(errno));
+    }
+    const std::string line = json + "\n";
+    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())
+                    && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) {
+      return core::io_error("cannot append to the anchor file " + path);
+    }
+  }
+  e->checkpoint_seq = seq;
+  e->checkpoint_time = now;
+  return std::optional<std::string>{json};
 }
 
 auto Store::engagements() -> std::vector<std::string> {
@@ -1330,7 +1470,57 @@ auto Store::stats() -> Result<StoreStats> {
   return out;
 }
 
-auto Store::verify(std::string_view engagement) -> Result<std::vector<VerifyReport>> {
+namespace {
+
+/// A signed head: a checkpoint stored in the engagement, or a line of the anchor file.
+struct SignedHead {
+  std::string head;
+  std::string public_key;
+  bool signature_ok = false;
+};
+
+using SignedHeads = std::map<std::uint64_t, SignedHead>;
+
+auto parse_head(std::string_view json) -> std::optional<std::pair<std::uint64_t, SignedHead>> {
+  const auto signed_part = split_signed(json);
+  if (!signed_part) {
+    return std::nullopt;
+  }
+  const auto seq = uint_member(signed_part->body, "seq");
+  SignedHead h{string_member(signed_part->body, "head"),
+               string_member(signed_part->body, "public_key"), false};
+  if (!seq || h.head.empty() || h.public_key.empty()) {
+    return std::nullopt;
+  }
+  h.signature_ok = detail::verify_hex(h.public_key, signed_part->body, signed_part->signature);
+  return std::pair{*seq, std::move(h)};
+}
+
+}  // namespace
+
+auto Store::verify(std::string_view engagement, const std::string& anchor_file)
+    -> Result<std::vector<VerifyReport>> {
+  // Published heads per engagement, from the anchor file.
+  std::map<std::string, SignedHeads, std::less<>> anchors;
+  if (!anchor_file.empty()) {
+    std::ifstream in(anchor_file);
+    if (!in) {
+      return core::not_found("cannot read the anchor file " + anchor_file);
+    }
+    std::string line;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+      if (line.empty()) {
+        continue;
+      }
+      auto head = parse_head(line);
+      const auto name = string_member(line, "engagement");
+      if (!head || name.empty()) {
+        return core::invalid_argument(anchor_file + " line " + std::to_string(n)
+                                      + " is not a signed checkpoint");
+      }
+      anchors[name].insert(std::move(*head));
+    }
+  }
   std::vector<VerifyReport> reports;
   std::shared_lock lock(impl_->engagements_mu);
   if (!engagement.empty() && impl_->engagements.find(engagement) == impl_->engagements.end()) {
@@ -1352,6 +1542,44 @@ auto Store::verify(std::string_view engagement) -> Result<std::vector<VerifyRepo
     auto* db = e->inst->db.get();
     // A copy: clang 14 (the fuzz build) cannot capture a structured binding in a lambda.
     const auto alg = e->alg;
+    SignedHeads checkpoints;
+    {
+      std::unique_ptr<rocksdb::Iterator> cp(db->NewIterator(rocksdb::ReadOptions{}, e->meta));
+      for (cp->Seek("cp/"); cp->Valid() && cp->key().starts_with("cp/"); cp->Next()) {
+        if (auto head = parse_head(cp->value().ToStringView())) {
+          checkpoints.insert(std::move(*head));
+        } else {
+          fail(detail::get_be64(cp->key().ToString().substr(3)), "a stored checkpoint is malformed");
+        }
+      }
+    }
+    std::string sign_pub;
+    static_cast<void>(db->Get(rocksdb::ReadOptions{}, e->meta, "sign_pub", &sign_pub));
+    const auto published = anchors.find(name);
+    const SignedHeads no_anchors;
+    const SignedHeads& anchored = published == anchors.end() ? no_anchors : published->second;
+    // Checks the signed heads at `seq` against the link the ledger gives there.
+    const auto check_heads = [&](std::uint64_t seq, const Digest& link) {
+      for (const SignedHeads* heads : {&std::as_const(checkpoints), &anchored}) {
+        const auto it = heads->find(seq);
+        if (it == heads->end()) {
+          continue;
+        }
+        const std::string what = heads == &checkpoints ? "the stored checkpoint at record "
+                                                       : "the published anchor at record ";
+        if (!it->second.signature_ok) {
+          fail(seq, what + std::to_string(seq) + " has an invalid signature");
+        } else if (!sign_pub.empty() && it->second.public_key != sign_pub) {
+          fail(seq, what + std::to_string(seq) + " is signed by another key");
+        } else if (it->second.head != core::to_hex(detail::digest_view(link))) {
+          fail(seq, what + std::to_string(seq)
+                        + " does not match the ledger: the records up to it were rewritten");
+        } else {
+          ++(heads == &checkpoints ? rep.checkpoints_checked : rep.anchors_checked);
+        }
+      }
+      return rep.ok;
+    };
     Digest prev{};
     std::uint64_t expected = 1;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->raw));
@@ -1385,10 +1613,18 @@ auto Store::verify(std::string_view engagement) -> Result<std::vector<VerifyRepo
                                   prev = link;
                                   ++rep.records_checked;
                                   ++expected;
-                                  return true;
+                                  return check_heads(rec.seq, link);
                                 });
       if (!s) {
         fail(first, std::string{s.message()});
+      }
+    }
+    for (const SignedHeads* heads : {&std::as_const(checkpoints), &anchored}) {
+      if (rep.ok && !heads->empty() && heads->rbegin()->first > expected - 1) {
+        const auto seq = heads->rbegin()->first;
+        fail(expected, std::string(heads == &checkpoints ? "a stored checkpoint" : "a published anchor")
+                           + " covers record " + std::to_string(seq) + " but the ledger ends at "
+                           + std::to_string(expected - 1) + ": the tail was truncated");
       }
     }
     if (rep.ok) {

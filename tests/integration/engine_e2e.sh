@@ -116,7 +116,11 @@ ENGINE_PID=""
 "$SIEM" verify --data "$DATA" >"$WORK/verify.out" || fail "verify: $(cat "$WORK/verify.out")"
 grep -q "intact, 13 records" "$WORK/verify.out" || fail "verify output: $(cat "$WORK/verify.out")"
 [ "$("$SIEM" stats --data "$DATA" | json 'd["incidents"]')" = 1 ] || fail "stats incidents"
-pass "clean shutdown, verify intact, stats"
+"$SIEM" verify --data "$DATA" --anchor "$DATA/anchors.jsonl" >"$WORK/verify.out" \
+  || fail "verify --anchor: $(cat "$WORK/verify.out")"
+grep -Eq "intact, 13 records verified, [1-9][0-9]* signed checkpoints, [1-9][0-9]* published anchors" \
+  "$WORK/verify.out" || fail "no checkpoint at shutdown: $(cat "$WORK/verify.out")"
+pass "clean shutdown, verify intact with signed checkpoints and published anchors, stats"
 
 # Backup and restore round trip through the CLI: the restored store verifies and exports the
 # same evidence; restoring over a store is refused.
@@ -126,8 +130,8 @@ grep -q "default: backup 1, 13 raw records" "$WORK/backup.out" || fail "backup o
 cp -r "$DATA/keys" "$WORK/keys2"
 SIEM_KEY_DIR="$WORK/keys2" "$SIEM" restore --from "$WORK/backup" --data "$WORK/restored" >/dev/null \
   || fail "restore"
-SIEM_KEY_DIR="$WORK/keys2" "$SIEM" verify --data "$WORK/restored" | grep -q "intact, 13 records" \
-  || fail "verify after restore"
+SIEM_KEY_DIR="$WORK/keys2" "$SIEM" verify --data "$WORK/restored" --anchor "$DATA/anchors.jsonl" \
+  | grep -q "intact, 13 records" || fail "verify after restore"
 "$SIEM" raw --data "$DATA" >"$WORK/raw.orig"
 SIEM_KEY_DIR="$WORK/keys2" "$SIEM" raw --data "$WORK/restored" >"$WORK/raw.restored"
 cmp -s "$WORK/raw.orig" "$WORK/raw.restored" || fail "restored raw export differs"

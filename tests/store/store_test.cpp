@@ -545,3 +545,148 @@ BOOST_AUTO_TEST_CASE(purge_shreds_key_data_and_backups_with_signed_certificate) 
   BOOST_TEST((*s)->engagements() == std::vector<std::string>{"default"});
   BOOST_TEST((*s)->verify().value().at(0).ok);
 }
+
+namespace {
+
+auto count_lines(const std::string& file) -> std::size_t {
+  std::ifstream in(file);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    n += line.empty() ? 0 : 1;
+  }
+  return n;
+}
+
+// Appends the same batches as `fill` would, with record `forged` (1-based, 0 for none)
+// replaced, into a fresh store at `dir` sharing `keys`: what an insider holding every key
+// would build to replace the engagement's history, checkpoints re-signed and all.
+void fill(const std::string& dir, const std::string& keys, std::size_t first_batch,
+          std::size_t second_batch, std::size_t forged) {
+  StoreOptions o;
+  o.data_dir = dir;
+  o.key_dir = keys;
+  auto s = Store::open(o);
+  BOOST_REQUIRE_MESSAGE(s.has_value(), s.error().to_string());
+  std::size_t n = 0;
+  for (const auto size : {first_batch, second_batch}) {
+    if (size == 0) {
+      continue;
+    }
+    siem::core::RawBatch b = batch("fw", {});
+    for (std::size_t i = 0; i < size; ++i) {
+      ++n;
+      b.records.push_back({(n == forged ? "forged-" : "orig-") + std::to_string(n), "fw", "p", "",
+                           1'700'000'000'000 + static_cast<std::int64_t>(n)});
+    }
+    BOOST_REQUIRE((*s)->append(b).has_value());
+    BOOST_REQUIRE((*s)->sync().is_ok());
+    BOOST_REQUIRE((*s)->checkpoint("default").value().has_value());
+  }
+}
+
+void replace_engagement(const std::string& from_data, const std::string& to_data) {
+  const std::string to = to_data + "/engagements/default";
+  std::filesystem::remove_all(to);
+  std::filesystem::copy(from_data + "/engagements/default", to,
+                        std::filesystem::copy_options::recursive);
+}
+
+auto verify_default(const std::string& data, const std::string& keys, const std::string& anchors)
+    -> siem::store::VerifyReport {
+  StoreOptions o;
+  o.data_dir = data;
+  o.key_dir = keys;
+  o.read_only = true;
+  auto s = Store::open(o);
+  BOOST_REQUIRE_MESSAGE(s.has_value(), s.error().to_string());
+  auto reports = (*s)->verify("default", anchors);
+  BOOST_REQUIRE_MESSAGE(reports.has_value(), reports.error().to_string());
+  return reports->at(0);
+}
+
+}  // namespace
+
+// Signed checkpoints are stored and published; verify checks both. An insider who rewrites
+// record 3 and re-chains and re-signs everything with the engagement's own keys passes the
+// stored checkpoints, but not the heads published before the rewrite; nor does a truncated
+// tail.
+BOOST_AUTO_TEST_CASE(published_anchors_catch_resigned_rewrite_and_truncation) {
+  siem::test::TempDir tmp;
+  const std::string keys = tmp.path() + "/keys";
+  const std::string data = tmp.path() + "/data";
+  const std::string anchors = data + "/anchors.jsonl";
+  fill(data, keys, 5, 3, 0);
+  BOOST_TEST(count_lines(anchors) == 2U);
+  auto rep = verify_default(data, keys, anchors);
+  BOOST_TEST(rep.ok, rep.problem);
+  BOOST_TEST(rep.records_checked == 8U);
+  BOOST_TEST(rep.checkpoints_checked == 2U);
+  BOOST_TEST(rep.anchors_checked == 2U);
+
+  // The rewrite: internally consistent, signed with the right key.
+  fill(tmp.path() + "/forged", keys, 5, 3, 3);
+  replace_engagement(tmp.path() + "/forged", data);
+  rep = verify_default(data, keys, "");
+  BOOST_TEST(rep.ok, "without the anchors the rewrite passes: " << rep.problem);
+  BOOST_TEST(rep.checkpoints_checked == 2U);
+  rep = verify_default(data, keys, anchors);
+  BOOST_TEST(!rep.ok);
+  BOOST_TEST(rep.first_bad_seq == 5U);
+  BOOST_TEST(rep.problem.find("published anchor at record 5 does not match the ledger")
+                 != std::string::npos,
+             rep.problem);
+
+  // Truncation to the first five records (again consistent and re-signed on its own).
+  fill(tmp.path() + "/short", keys, 5, 0, 0);
+  replace_engagement(tmp.path() + "/short", data);
+  BOOST_TEST(verify_default(data, keys, "").ok);
+  rep = verify_default(data, keys, anchors);
+  BOOST_TEST(!rep.ok);
+  BOOST_TEST(rep.problem.find("covers record 8 but the ledger ends at 5") != std::string::npos,
+             rep.problem);
+
+  // A forged anchor line is refused by its signature.
+  {
+    std::ifstream in(anchors);
+    std::string first;
+    std::getline(in, first);
+    const auto at = first.find("\"head\":\"") + 8;
+    first[at] = first[at] == 'a' ? 'b' : 'a';
+    std::ofstream(tmp.path() + "/bad-anchors.jsonl") << first << "\n";
+  }
+  replace_engagement(tmp.path() + "/forged", data);
+  rep = verify_default(data, keys, tmp.path() + "/bad-anchors.jsonl");
+  BOOST_TEST(!rep.ok);
+  BOOST_TEST(rep.problem.find("invalid signature") != std::string::npos, rep.problem);
+}
+
+// sync() writes a checkpoint once checkpoint_records records have come since the last one.
+BOOST_AUTO_TEST_CASE(sync_checkpoints_by_record_count) {
+  siem::test::TempDir tmp;
+  StoreOptions o;
+  o.data_dir = tmp.path();
+  o.checkpoint_records = 3;
+  o.checkpoint_interval_ms = 3'600'000;
+  const std::string anchors = tmp.path() + "/anchors.jsonl";
+  {
+    auto s = Store::open(o);
+    BOOST_REQUIRE(s.has_value());
+    BOOST_REQUIRE((*s)->append(batch("fw", {"a", "b"})).has_value());
+    BOOST_REQUIRE((*s)->sync().is_ok());
+    BOOST_TEST(count_lines(anchors) == 0U);
+    BOOST_REQUIRE((*s)->append(batch("fw", {"c", "d"})).has_value());
+    BOOST_REQUIRE((*s)->sync().is_ok());
+    BOOST_TEST(count_lines(anchors) == 1U);
+    BOOST_REQUIRE((*s)->append(batch("fw", {"e"})).has_value());
+    BOOST_REQUIRE((*s)->sync().is_ok());
+    BOOST_TEST(count_lines(anchors) == 1U);
+  }  // closing anchors the tail
+  BOOST_TEST(count_lines(anchors) == 2U);
+  std::ifstream in(anchors);
+  std::string line;
+  std::getline(in, line);
+  BOOST_TEST(line.find(R"("seq":4)") != std::string::npos, line);
+  std::getline(in, line);
+  BOOST_TEST(line.find(R"("seq":5)") != std::string::npos, line);
+  BOOST_TEST(std::filesystem::exists(tmp.path() + "/keys/default.sign"));
+}

@@ -36,6 +36,13 @@ struct StoreOptions {
   /// environment's SIEM_KEY_DIR, else `<data_dir>/keys`. Keep it outside what you copy as
   /// backup for purge to shred backups.
   std::string key_dir{};
+  /// Append-only file the signed checkpoint heads are published to (ship it off the host:
+  /// `siem verify --anchor` compares the store with it); empty means `<data_dir>/anchors.jsonl`.
+  std::string anchor_file{};
+  /// A checkpoint after this many records since the last one ...
+  std::uint64_t checkpoint_records = 100'000;
+  /// ... or this long after the last one when records came since (milliseconds).
+  std::int64_t checkpoint_interval_ms = 60'000;
   /// Open every instance read-only (CLI tools next to a running engine).
   bool read_only = false;
   /// RocksDB block cache per instance, MiB.
@@ -77,6 +84,8 @@ struct StoreStats {
 struct VerifyReport {
   std::string engagement;
   std::uint64_t records_checked = 0;
+  std::uint64_t checkpoints_checked = 0;  ///< signed checkpoints stored in the engagement
+  std::uint64_t anchors_checked = 0;      ///< published heads read from the anchor file
   bool ok = true;
   std::uint64_t first_bad_seq = 0;  ///< 0 when ok
   std::string problem;              ///< what is wrong with first_bad_seq
@@ -224,7 +233,20 @@ public:
 
   auto stats() -> core::Result<StoreStats>;
   /// Walks every engagement's chain (or one, when named).
-  auto verify(std::string_view engagement = {}) -> core::Result<std::vector<VerifyReport>>;
+  /// Besides every chain link, checks the engagement's signed checkpoints and, with
+  /// `anchor_file`, the heads published there (lines written by checkpoint()): a published
+  /// head that the ledger no longer reproduces means the store was rewritten, even when the
+  /// rewrite was re-chained and re-signed with the engagement's own key.
+  auto verify(std::string_view engagement = {}, const std::string& anchor_file = {})
+      -> core::Result<std::vector<VerifyReport>>;
+
+  /// Signs the engagement's current chain head (sequence, head, time) with its Ed25519 key
+  /// (`<key_dir>/<engagement>.sign`, created on first use), stores the checkpoint in the
+  /// engagement and appends it to the anchor file (store.anchor_file), fsyncing both after the
+  /// ledger's WAL. Returns the checkpoint JSON, or nullopt when nothing was appended since the
+  /// last one. sync() calls this on its own every checkpoint_records records or
+  /// checkpoint_interval_ms; so does closing the store. Errors: not_found, io_error.
+  auto checkpoint(std::string_view engagement) -> core::Result<std::optional<std::string>>;
   auto engagements() -> std::vector<std::string>;
   [[nodiscard]] auto options() const -> const StoreOptions&;
 
