@@ -69,6 +69,42 @@ auto get_bool(const YAML::Node& n, const std::string& key, bool& out) -> Status 
   return Status::ok();
 }
 
+auto get_string_list(const YAML::Node& n, const std::string& key, std::vector<std::string>& out)
+    -> Status {
+  if (!n.IsSequence()) {
+    return err(key, "must be a list of strings");
+  }
+  out.clear();
+  for (const auto& item : n) {
+    if (!item.IsScalar()) {
+      return err(key, "must be a list of strings");
+    }
+    out.push_back(item.as<std::string>());
+  }
+  return Status::ok();
+}
+
+// Values pass through as strings, in file order; duplicate keys are errors as elsewhere.
+auto get_string_map(const YAML::Node& n, const std::string& key,
+                    std::vector<std::pair<std::string, std::string>>& out) -> Status {
+  if (!n.IsMap()) {
+    return err(key, "must be a mapping of strings");
+  }
+  out.clear();
+  std::set<std::string, std::less<>> seen;
+  for (const auto& kv : n) {
+    const auto name = kv.first.as<std::string>();
+    if (!kv.second.IsScalar()) {
+      return err(key + "." + name, "must be a string");
+    }
+    if (!seen.insert(name).second) {
+      return err(key + "." + name, "duplicate key");
+    }
+    out.emplace_back(name, kv.second.as<std::string>());
+  }
+  return Status::ok();
+}
+
 auto get_duration(const YAML::Node& n, const std::string& key, std::int64_t& out) -> Status {
   if (!n.IsScalar()) {
     return err(key, "must be a duration such as 5s");
@@ -82,7 +118,12 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
   const std::string where = "sources[" + std::to_string(index) + "]";
   SIEM_TRY(check_keys(n, where,
                       {"name", "type", "format", "engagement", "timezone", "encoding", "path", "follow",
-                       "listen", "protocol", "max_message_bytes", "batch_records"}));
+                       "listen", "protocol", "max_message_bytes", "batch_records", "brokers",
+                       "topics", "group_id", "group", "session_timeout_ms", "auto_offset_reset",
+                       "properties"}));
+  if (n["group_id"] && n["group"]) {
+    return err(where + ".group", "give group_id or its alias group, not both");
+  }
   s.engagement = config.engagement;
   for (const auto& kv : n) {
     const auto key = kv.first.as<std::string>();
@@ -114,6 +155,18 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
       SIEM_TRY(get_uint(v, full, s.max_message_bytes));
     } else if (key == "batch_records") {
       SIEM_TRY(get_uint(v, full, s.batch_records));
+    } else if (key == "brokers") {
+      SIEM_TRY(get_string(v, full, s.brokers));
+    } else if (key == "topics") {
+      SIEM_TRY(get_string_list(v, full, s.topics));
+    } else if (key == "group_id" || key == "group") {
+      SIEM_TRY(get_string(v, full, s.group_id));
+    } else if (key == "session_timeout_ms") {
+      SIEM_TRY(get_uint(v, full, s.session_timeout_ms));
+    } else if (key == "auto_offset_reset") {
+      SIEM_TRY(get_string(v, full, s.auto_offset_reset));
+    } else if (key == "properties") {
+      SIEM_TRY(get_string_map(v, full, s.properties));
     }
   }
   if (!store::valid_name(s.name)) {

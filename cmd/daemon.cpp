@@ -302,14 +302,29 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     return 1;
   }
 
+  // Sources are created before the writer, which acknowledges fsynced positions to them by
+  // name, and started after it.
+  std::vector<std::unique_ptr<ingest::Source>> sources;
+  std::map<std::string, ingest::Source*, std::less<>> source_by_name;
+  for (const auto& so : config.sources) {
+    auto src = ingest::make_source(so, clock);
+    if (!src) {
+      std::fprintf(stderr, "siem: %s\n", src.error().to_string().c_str());
+      return 2;
+    }
+    source_by_name[so.name] = src->get();
+    sources.push_back(std::move(src).value());
+  }
+
   core::BoundedQueue<core::RawBatch> raw_q(config.pipeline.queue_batches);
   core::BoundedQueue<Committed> commit_q(config.pipeline.queue_batches);
   std::atomic<bool> writer_failed{false};
 
-  // Writer: ledger append + group commit. A batch is handed on (and so acknowledged) only
-  // after the fsync that covers it.
+  // Writer: ledger append + group commit. A batch is handed on, and its durable position
+  // acknowledged to its source (Kafka commits its offsets), only after the fsync that covers it.
   std::jthread writer([&] {
     std::vector<Committed> pending;
+    std::vector<std::pair<ingest::Source*, std::string>> acks;  // positions in `pending`
     auto first_pending = std::chrono::steady_clock::now();
     auto commit = [&] {
       if (pending.empty()) {
@@ -319,6 +334,10 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
         std::fprintf(stderr, "siem: group commit failed: %s\n", st.to_string().c_str());
         return false;
       }
+      for (auto& [src, position] : acks) {
+        src->acknowledge(position);
+      }
+      acks.clear();
       for (auto& c : pending) {
         commit_q.push(std::move(c));
       }
@@ -340,6 +359,10 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
           }
           pending.push_back({b->engagement, r->first_seq, std::move(b->records),
                              std::move(r->hashes), b->source});
+          if (auto it = source_by_name.find(b->source);
+              b->durable_position && it != source_by_name.end()) {
+            acks.emplace_back(it->second, std::move(b->position));
+          }
         }
       } else if (raw_q.closed()) {
         break;
@@ -376,17 +399,11 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   });
 
   // Sources.
-  std::vector<std::unique_ptr<ingest::Source>> sources;
-  for (const auto& so : config.sources) {
-    auto src = ingest::make_source(so, clock);
-    if (!src) {
-      std::fprintf(stderr, "siem: %s\n", src.error().to_string().c_str());
-      raw_q.close();
-      return 2;
-    }
+  for (auto& src : sources) {
+    const auto& so = src->options();
     auto pos = store.source_position(so.engagement, so.name);
     const std::string resume = pos && pos->has_value() ? **pos : std::string{};
-    if (auto st = (*src)->start(raw_q, resume); !st) {
+    if (auto st = src->start(raw_q, resume); !st) {
       std::fprintf(stderr, "siem: %s\n", st.to_string().c_str());
       for (auto& s : sources) {
         s->stop();
@@ -394,7 +411,6 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       raw_q.close();
       return 1;
     }
-    sources.push_back(std::move(src).value());
   }
 
   api::Server server(config.api, store, clock);
@@ -428,11 +444,17 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
                server.port());
   for (const auto& s : sources) {
     const auto& o = s->options();
+    std::string from = o.path;
+    if (o.type == "syslog") {
+      from = s->bound_address() + " " + o.protocol;
+    } else if (o.type == "kafka") {
+      from = o.brokers + " group " + o.group_id + " topics";
+      for (const auto& t : o.topics) {
+        from += " " + t;
+      }
+    }
     std::fprintf(stderr, "  source %-14s: %s %s (format %s, engagement %s)\n", o.name.c_str(),
-                 o.type.c_str(),
-                 o.type == "syslog" ? (s->bound_address() + " " + o.protocol).c_str()
-                                    : o.path.c_str(),
-                 o.format.c_str(), o.engagement.c_str());
+                 o.type.c_str(), from.c_str(), o.format.c_str(), o.engagement.c_str());
   }
   if (admin->has_value()) {
     std::fprintf(stderr,

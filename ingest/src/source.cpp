@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "file_source.hpp"
+#include "kafka_source.hpp"
 #include "syslog_source.hpp"
 
 namespace siem::ingest {
@@ -27,9 +28,11 @@ auto SourceOptions::validate() const -> core::Status {
       return core::invalid_argument(where + ".protocol: '" + protocol
                                     + "' is not one of udp, tcp, udp+tcp");
     }
+  } else if (type == "kafka") {
+    SIEM_TRY(detail::validate_kafka_options(*this, where));
   } else if (type != "stdin") {
     return core::invalid_argument(where + ".type: '" + type
-                                  + "' is not one of stdin, file, syslog");
+                                  + "' is not one of stdin, file, syslog, kafka");
   }
   if (encoding != "utf-8" && encoding != "gbk" && encoding != "gb18030") {
     return core::invalid_argument(where + ".encoding: '" + encoding
@@ -58,6 +61,9 @@ auto make_source(const SourceOptions& options, const core::Clock& clock)
   SIEM_TRY(options.validate());
   if (options.type == "file" || options.type == "stdin") {
     return std::unique_ptr<Source>(new detail::FileSource(options, clock));
+  }
+  if (options.type == "kafka") {
+    return std::unique_ptr<Source>(new detail::KafkaSource(options, clock));
   }
   return std::unique_ptr<Source>(new detail::SyslogSource(options, clock));
 }
@@ -125,8 +131,25 @@ auto metrics_text(const std::vector<std::unique_ptr<Source>>& sources) -> std::s
          [](const SourceCounters& c) { return c.errors.load(); });
   series("siem_source_connections_total", "TCP connections accepted.",
          [](const SourceCounters& c) { return c.connections.load(); });
+  series("siem_source_redelivered_total", "Kafka records skipped as already stored.",
+         [](const SourceCounters& c) { return c.redelivered.load(); });
   series("siem_source_last_seen_seconds", "Unix time of the last record.",
          [](const SourceCounters& c) { return c.last_seen_ms.load() / 1000; });
+  std::string lags;
+  for (const auto& s : sources) {
+    for (const auto& l : s->partition_lags()) {
+      lags += "siem_source_kafka_lag_records{source=\"" + s->options().name + "\",engagement=\""
+              + s->options().engagement + "\",topic=\"" + l.topic + "\",partition=\""
+              + std::to_string(l.partition) + "\"} " + std::to_string(l.lag) + "\n";
+    }
+  }
+  if (!lags.empty()) {
+    out +=
+        "# HELP siem_source_kafka_lag_records Records between a Kafka source's next offset "
+        "and the partition's high watermark, per assigned partition.\n"
+        "# TYPE siem_source_kafka_lag_records gauge\n";
+    out += lags;
+  }
   return out;
 }
 

@@ -333,3 +333,21 @@ BOOST_AUTO_TEST_CASE(bounded_queue_blocks_when_full) {
   BOOST_TEST(*q.pop(std::chrono::milliseconds(1)) == 3);
   BOOST_TEST(!q.pop(std::chrono::milliseconds(1)).has_value());
 }
+
+BOOST_AUTO_TEST_CASE(bounded_queue_try_push_for_waits_for_room) {
+  BoundedQueue<std::string> q(1);
+  BOOST_TEST(q.push("a"));
+  std::string v = "b";
+  BOOST_TEST(!q.try_push_for(v, std::chrono::milliseconds(10)));
+  BOOST_TEST(v == "b");  // kept on timeout
+  std::thread consumer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_TEST(*q.pop(std::chrono::milliseconds(100)) == "a");
+  });
+  BOOST_TEST(q.try_push_for(v, std::chrono::seconds(5)));
+  consumer.join();
+  BOOST_TEST(*q.pop(std::chrono::milliseconds(1)) == "b");
+  q.close();
+  std::string w = "c";
+  BOOST_TEST(!q.try_push_for(w, std::chrono::milliseconds(10)));
+}

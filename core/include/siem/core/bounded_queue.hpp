@@ -40,6 +40,18 @@ public:
     return true;
   }
 
+  /// Waits up to `timeout` for room; false (keeping `v`) when still full, or closed.
+  auto try_push_for(T& v, std::chrono::milliseconds timeout) -> bool {
+    std::unique_lock lock(mu_);
+    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || items_.size() < capacity_; })
+        || closed_) {
+      return false;
+    }
+    items_.push_back(std::move(v));
+    not_empty_.notify_one();
+    return true;
+  }
+
   /// Waits up to `timeout` for an item. Returns nullopt on timeout, or when the queue is
   /// closed and drained.
   auto pop(std::chrono::milliseconds timeout) -> std::optional<T> {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "siem/core/bounded_queue.hpp"
@@ -19,7 +20,7 @@ using BatchQueue = core::BoundedQueue<core::RawBatch>;
 /// Configuration of one source (one entry of the config's `sources:` list).
 struct SourceOptions {
   std::string name;                  ///< unique; names the source in the ledger and metrics
-  std::string type;                  ///< stdin | file | syslog
+  std::string type;                  ///< stdin | file | syslog | kafka
   std::string format = "auto";       ///< parser registry name or auto
   std::string engagement = "default";
   int tz_offset_minutes = 0;         ///< time zone of zone-less timestamps
@@ -31,6 +32,17 @@ struct SourceOptions {
   std::string listen;                ///< host:port
   std::string protocol = "udp+tcp";  ///< udp | tcp | udp+tcp
   std::size_t max_message_bytes = 64 * 1024;
+  // kafka
+  std::string brokers;              ///< bootstrap.servers: "host:port,host:port"
+  std::vector<std::string> topics;  ///< literal topic names (no regex subscriptions)
+  std::string group_id = "siem";    ///< consumer group
+  /// Short by default: a restarted engine gets its partitions back only after the group
+  /// coordinator expires the killed member, i.e. after this long (librdkafka's default 45 s).
+  std::int64_t session_timeout_ms = 10'000;
+  std::string auto_offset_reset = "earliest";  ///< earliest | latest: where a new group starts
+  /// Passed to librdkafka as given (SASL, TLS, fetch tuning). Keys the source manages itself
+  /// are rejected by validate().
+  std::vector<std::pair<std::string, std::string>> properties;
   // batching
   std::size_t batch_records = 2048;
 
@@ -45,7 +57,15 @@ struct SourceCounters {
   std::atomic<std::uint64_t> oversize{0};     ///< messages cut at max_message_bytes
   std::atomic<std::uint64_t> errors{0};       ///< framing errors, read errors
   std::atomic<std::uint64_t> connections{0};  ///< TCP connections accepted
+  std::atomic<std::uint64_t> redelivered{0};  ///< records skipped as already stored (Kafka)
   std::atomic<std::int64_t> last_seen_ms{0};
+};
+
+/// How far a source is behind one Kafka partition.
+struct PartitionLag {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t lag = 0;  ///< records between the next offset to read and the high watermark
 };
 
 /// A running source. Implementations own one thread; start()/stop() are called from the
@@ -60,8 +80,8 @@ public:
   virtual ~Source() = default;
 
   /// Starts reading into `out`. `resume_position` is the position stored with the last
-  /// acknowledged batch (file sources resume from it). Errors: io_error naming the path or
-  /// address.
+  /// acknowledged batch (file and Kafka sources resume from it). Errors: io_error naming the
+  /// path or address; invalid_argument (Kafka: a stored position or property it rejects).
   virtual auto start(BatchQueue& out, const std::string& resume_position) -> core::Status = 0;
   /// Stops and joins; batches already pushed stay in the queue.
   virtual void stop() = 0;
@@ -69,6 +89,15 @@ public:
   [[nodiscard]] virtual auto finished() const -> bool { return false; }
   /// Bound address for network sources ("127.0.0.1:5514"), else empty.
   [[nodiscard]] virtual auto bound_address() const -> std::string { return {}; }
+
+  /// Called once the batches up to one carrying `position` (a durable position this source
+  /// produced) are fsynced in the ledger; the Kafka source then commits those offsets.
+  /// Thread-safe (the daemon's writer thread calls it). Default: nothing to acknowledge.
+  virtual void acknowledge(const std::string& /*position*/) {}
+
+  /// Lag per assigned Kafka partition, refreshed about once a second; empty for other
+  /// sources. Thread-safe.
+  [[nodiscard]] virtual auto partition_lags() const -> std::vector<PartitionLag> { return {}; }
 
   [[nodiscard]] auto options() const -> const SourceOptions& { return options_; }
 
