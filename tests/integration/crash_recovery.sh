@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# SIGKILL while ingesting a large file, several times, then let it finish: no line lost,
-# none stored twice (siem raw equals the file, line for line), and verify passes.
+# SIGKILL while ingesting a large file, 20 times, then let it finish: after every kill verify
+# passes and what is stored is a prefix of the file; at the end no line is lost, none stored
+# twice (siem raw equals the file, line for line).
 SIEM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -34,17 +35,46 @@ YML
 
 stored() { "$SIEM" stats --data "$DATA" 2>/dev/null | json 'd["raw_records"]' 2>/dev/null || echo 0; }
 
-for delay in 0.7 1.3 2.1; do
+# The stored raw records must be exactly the first N lines of the file: nothing lost in the
+# middle, nothing stored twice, in order.
+check_prefix() {
+  "$SIEM" raw --data "$DATA" | python3 -c '
+import json, sys
+with open(sys.argv[1], "rb") as f:
+    want = f.read().decode("utf-8").split("\n")[:-1]
+got = [json.loads(l)["raw"] for l in sys.stdin]
+if got != want[:len(got)]:
+    for i, (a, b) in enumerate(zip(got, want)):
+        if a != b:
+            sys.exit(f"first difference at line {i+1}: stored {a!r}, file {b!r}")
+    sys.exit(f"stored {len(got)} lines, more than the file has")
+' "$INPUT"
+}
+
+# 20 rounds of SIGKILL at varied moments (0.15 to 1.05 s after start, deterministic), each
+# followed by: verify passes, the store is a prefix of the file, and no record stored before
+# the kill has gone missing.
+ROUNDS=${CRASH_ROUNDS:-20}
+before=0
+killed_mid=0
+for round in $(seq 1 "$ROUNDS"); do
+  delay=$(python3 -c "print(round(0.15 + ($round * 37 % 10) / 10, 2))")
   "$SIEM" run --config "$WORK/config.yml" --once >>"$WORK/engine.log" 2>&1 &
   ENGINE_PID=$!
   sleep "$delay"
   kill -9 "$ENGINE_PID" 2>/dev/null || true
   wait "$ENGINE_PID" 2>/dev/null || true
   ENGINE_PID=""
-  echo "killed after ${delay}s: $(stored) of $LINES stored"
+  n=$(stored)
+  [ "$n" -ge "$before" ] || fail "round $round: $n records stored after the kill, $before before it"
+  [ "$n" -lt "$LINES" ] && killed_mid=$((killed_mid + 1))
+  "$SIEM" verify --data "$DATA" >"$WORK/verify.out" || fail "round $round: verify: $(cat "$WORK/verify.out")"
+  check_prefix || fail "round $round: stored records are not the file's first $n lines"
+  echo "round $round: killed after ${delay}s, $n of $LINES stored, verify intact"
+  before=$n
 done
-n=$(stored)
-[ "$n" -lt "$LINES" ] || echo "note: the file was fully ingested before the last kill (machine fast)"
+[ "$killed_mid" -ge 10 ] || echo "note: only $killed_mid of $ROUNDS kills came mid-ingest (machine fast)"
+pass "$ROUNDS SIGKILLs ($killed_mid mid-ingest): after each, verify intact and the store a prefix of the file"
 
 # Let it finish.
 timeout 300 "$SIEM" run --config "$WORK/config.yml" --once >>"$WORK/engine.log" 2>&1 || fail "final run failed"
@@ -60,7 +90,7 @@ if got != want:
             sys.exit(f"first difference at line {i+1}: stored {a!r}, file {b!r}")
     sys.exit(f"stored {len(got)} lines, file has {len(want)}")
 ' "$INPUT" || fail "siem raw differs from the input file"
-pass "siem raw equals the file's $LINES lines after 3 SIGKILLs"
+pass "siem raw equals the file's $LINES lines after $ROUNDS SIGKILLs"
 
 "$SIEM" verify --data "$DATA" >"$WORK/verify.out" || fail "verify: $(cat "$WORK/verify.out")"
 STATS=$("$SIEM" stats --data "$DATA")
