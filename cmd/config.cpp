@@ -301,7 +301,11 @@ auto load_config(const std::string& path, Config& config) -> Status {
       } else if (key == "store") {
         SIEM_TRY(check_keys(v, "store", {"hash", "block_cache_mb", "encryption", "key_dir",
                                          "anchor_file", "checkpoint_records",
-                                         "checkpoint_interval"}));
+                                         "checkpoint_interval", "retention_days"}));
+        if (v["retention_days"]) {
+          SIEM_TRY(get_uint(v["retention_days"], "store.retention_days",
+                            config.store.retention_days));
+        }
         if (v["anchor_file"]) {
           SIEM_TRY(get_string(v["anchor_file"], "store.anchor_file", config.store.anchor_file));
         }

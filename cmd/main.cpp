@@ -40,6 +40,7 @@ commands:
   backup       back the store up (encrypted, incremental; engine stopped)
   restore      restore the latest backup into an empty data directory
   purge        destroy an engagement's key and data; write a signed certificate
+  hold         put an engagement on legal hold (nothing expires) or release it
   user add     create a real-name account (engine stopped)
   version      versions and the active simdjson kernel
 
@@ -551,10 +552,15 @@ that it was signed by that key); exit 0 when it is intact.
   for (const auto& r : *reps) {
     if (r.ok) {
       std::printf("engagement %s: intact, %llu records verified, %llu signed checkpoints, %llu "
-                  "published anchors\n",
+                  "published anchors",
                   r.engagement.c_str(), static_cast<unsigned long long>(r.records_checked),
                   static_cast<unsigned long long>(r.checkpoints_checked),
                   static_cast<unsigned long long>(r.anchors_checked));
+      if (r.expired_through > 0) {
+        std::printf("; records 1..%llu expired (signed expiry checkpoint)",
+                    static_cast<unsigned long long>(r.expired_through));
+      }
+      std::printf("\n");
     } else {
       ok = false;
       std::printf("engagement %s: BROKEN at record %s:%llu: %s (%llu records verified before it)\n",
@@ -679,6 +685,39 @@ Check a certificate with 'siem verify --certificate FILE'.
   return 0;
 }
 
+auto cmd_hold(const std::vector<std::string>& argv) -> int {
+  Args a(argv, {"--data", "--engagement", "--operator", "--reason"}, {"--on", "--off"});
+  if (a.has("--help")) {
+    print(R"(usage: siem hold --data DIR --engagement E --on|--off --operator NAME [--reason TEXT]
+
+Legal hold: while on, nothing of the engagement expires (store.retention_days, default 1825
+days by receive time; the engine expires whole old ledger blocks hourly after a signed expiry
+checkpoint). Audited with the operator and reason. Stop the engine first.
+)");
+    return 0;
+  }
+  if (!a.error().empty()) {
+    return usage_error("hold", a.error());
+  }
+  const auto engagement = a.get("--engagement");
+  const auto op = a.get("--operator");
+  if (!engagement || !op || a.has("--on") == a.has("--off")) {
+    return usage_error("hold", "--engagement, --operator and one of --on / --off are required");
+  }
+  auto st = open_store(a.get_or("--data", "./var/siem"), false);
+  if (!st) {
+    std::fprintf(stderr, "siem hold: %s\n", st.error().to_string().c_str());
+    return 1;
+  }
+  if (const auto s = (*st)->set_legal_hold(*engagement, a.has("--on"), *op, a.get_or("--reason", ""));
+      !s.is_ok()) {
+    std::fprintf(stderr, "siem hold: %s\n", s.to_string().c_str());
+    return 1;
+  }
+  std::printf("engagement %s: legal hold %s\n", engagement->c_str(), a.has("--on") ? "on" : "off");
+  return 0;
+}
+
 auto cmd_user(const std::vector<std::string>& argv) -> int {
   if (argv.empty() || argv[0] != "add") {
     if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
@@ -793,6 +832,9 @@ auto main(int argc, char** argv) -> int {
   }
   if (cmd == "purge") {
     return cmd_purge(rest);
+  }
+  if (cmd == "hold") {
+    return cmd_hold(rest);
   }
   if (cmd == "version" || cmd == "--version") {
     return cmd_version(rest);

@@ -322,9 +322,25 @@ struct Store::Impl {
   std::shared_mutex engagements_mu;
   std::map<std::string, std::unique_ptr<Engagement>, std::less<>> engagements;
   std::mutex anchor_mu;  // appends to the anchor file
+  std::atomic<core::TimeMs> last_expiry_run{0};
   std::mutex audit_mu;
   std::uint64_t audit_seq = 0;
   std::string audit_head;
+
+  /// Appends one signed line to the anchor file (O_APPEND, fsync).
+  auto publish(const std::string& json) -> Status {
+    std::lock_guard lock(anchor_mu);
+    const std::string path = anchor_path();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return core::io_error("cannot open the anchor file " + path + ": " + std::strerror(errno));
+    }
+    const std::string line = json + "\n";
+    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())
+                    && ::fsync(fd) == 0;
+    ::close(fd);
+    return ok ? Status::ok() : core::io_error("cannot append to the anchor file " + path);
+  }
 
   auto anchor_path() const -> std::string {
     return options.anchor_file.empty() ? (fs::path(options.data_dir) / "anchors.jsonl").string()
@@ -612,6 +628,10 @@ auto Store::sync() -> Status {
   }
   for (const auto& name : due) {
     SIEM_TRY_ASSIGN([[maybe_unused]] const auto cp, checkpoint(name));
+  }
+  if (now - impl_->last_expiry_run >= 3'600'000) {  // retention, hourly
+    impl_->last_expiry_run = now;
+    SIEM_TRY_ASSIGN([[maybe_unused]] const auto expired, expire(now));
   }
   return Status::ok();
 }
@@ -1374,6 +1394,113 @@ auto Store::verify_certificate(std::string_view certificate, std::string_view ex
   return signer;
 }
 
+// --- retention -------------------------------------------------------------------------------
+
+auto Store::set_legal_hold(std::string_view engagement, bool on, std::string_view operator_name,
+                           std::string_view reason) -> Status {
+  auto* e = impl_->find(engagement);
+  if (e == nullptr) {
+    return core::not_found("engagement '" + std::string{engagement} + "' does not exist");
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const auto st = on ? e->inst->db->Put(wo, e->meta, "legal_hold", std::string{reason})
+                     : e->inst->db->Delete(wo, e->meta, "legal_hold");
+  SIEM_TRY(map_status(st, "legal hold"));
+  AuditEntry audit;
+  audit.time = core::SystemClock{}.now_ms();
+  audit.actor = std::string{operator_name};
+  audit.peer = "-";
+  audit.method = on ? "legal-hold-on" : "legal-hold-off";
+  audit.target = std::string{engagement};
+  audit.detail = std::string{reason};
+  return append_audit(audit);
+}
+
+auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string, std::uint64_t>>> {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  if (impl_->options.read_only) {
+    return core::invalid_argument("expiry needs the store opened for writing");
+  }
+  const core::TimeMs cutoff =
+      now - static_cast<core::TimeMs>(impl_->options.retention_days) * 86'400'000;
+  std::shared_lock lock(impl_->engagements_mu);
+  for (auto& [name, e] : impl_->engagements) {
+    auto* db = e->inst->db.get();
+    std::string hold;
+    if (db->Get(rocksdb::ReadOptions{}, e->meta, "legal_hold", &hold).ok()) {
+      continue;
+    }
+    std::lock_guard alock(e->append_mu);
+    // Whole blocks from the start whose every record is older than the cutoff.
+    std::uint64_t through = 0;
+    std::uint64_t records = 0;
+    std::string head;
+    std::uint64_t keep_from = 0;  // key of the first block kept
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->raw));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const auto first = detail::get_be64(it->key().ToString());
+      bool old = true;
+      std::uint64_t last = first;
+      std::string last_hash;
+      std::uint64_t n = 0;
+      SIEM_TRY(decode_raw_block(name, first, it->value().ToStringView(),
+                                [&](core::RawRecord&& rec) {
+                                  old = old && rec.received_at < cutoff;
+                                  last = rec.seq;
+                                  last_hash = std::move(rec.hash);
+                                  ++n;
+                                  return old;
+                                }));
+      if (!old || last >= e->last_seq) {  // the newest block always stays: it holds the head
+        keep_from = first;
+        break;
+      }
+      through = last;
+      head = std::move(last_hash);
+      records += n;
+    }
+    if (through == 0) {
+      continue;
+    }
+    if (!e->signing_key) {
+      SIEM_TRY_ASSIGN(e->signing_key, detail::load_signing_key(key_dir_of(impl_->options), name));
+    }
+    core::JsonWriter w;
+    w.begin_object();
+    w.field("expiry", "ledger");
+    w.field("engagement", name);
+    w.field("seq", static_cast<std::int64_t>(through));
+    w.field("head", head);
+    w.field("cutoff", core::format_rfc3339(cutoff));
+    w.field("records", static_cast<std::int64_t>(records));
+    w.field("time", core::format_rfc3339(now));
+    w.field("public_key", e->signing_key->public_hex);
+    const std::string body = w.str() + "}";
+    w.field("signature", detail::sign_hex(*e->signing_key, body));
+    w.end_object();
+    const std::string json = w.str();
+    // Signed and published before anything is removed: verify then reports an expiry, and
+    // a prefix removed without one stays "missing".
+    rocksdb::WriteBatch wb;
+    wb.Put(e->meta, "expiry", json);
+    wb.Put(e->meta, "sign_pub", e->signing_key->public_hex);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    SIEM_TRY(map_status(db->Write(wo, &wb), "expiry checkpoint"));
+    SIEM_TRY(impl_->publish(json));
+    const std::string end = detail::be64_key(keep_from);
+    rocksdb::WriteBatch del;
+    del.DeleteRange(e->raw, detail::be64_key(0), end);
+    del.DeleteRange(e->events, detail::be64_key(0), end);
+    e->raw_count -= std::min<std::uint64_t>(records, e->raw_count);
+    del.Put(e->meta, "count/raw", detail::be64_key(e->raw_count));
+    SIEM_TRY(map_status(db->Write(wo, &del), "expiry"));
+    out.emplace_back(name, through);
+  }
+  return out;
+}
+
 // --- checkpoints -----------------------------------------------------------------------------
 
 auto Store::checkpoint(std::string_view engagement) -> Result<std::optional<std::string>> {
@@ -1416,21 +1543,7 @@ auto Store::checkpoint(std::string_view engagement) -> Result<std::optional<std:
   rocksdb::WriteOptions wo;
   wo.sync = true;
   SIEM_TRY(map_status(e->inst->db->Write(wo, &wb), "checkpoint"));
-  {
-    std::lock_guard alock(impl_->anchor_mu);
-    const std::string path = impl_->anchor_path();
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      return core::io_error("cannot open the anchor file " + path + ": " + std::strerror(errno));
-    }
-    const std::string line = json + "\n";
-    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())
-                    && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) {
-      return core::io_error("cannot append to the anchor file " + path);
-    }
-  }
+  SIEM_TRY(impl_->publish(json));
   e->checkpoint_seq = seq;
   e->checkpoint_time = now;
   return std::optional<std::string>{json};
@@ -1480,6 +1593,21 @@ struct SignedHead {
 };
 
 using SignedHeads = std::map<std::uint64_t, SignedHead>;
+
+auto digest_from_hex(std::string_view hex, Digest& out) -> bool {
+  if (hex.size() != 2 * out.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    unsigned v = 0;
+    const auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, v, 16);
+    if (ec != std::errc{} || ptr != hex.data() + 2 * i + 2) {
+      return false;
+    }
+    out[i] = static_cast<unsigned char>(v);
+  }
+  return true;
+}
 
 auto parse_head(std::string_view json) -> std::optional<std::pair<std::uint64_t, SignedHead>> {
   const auto signed_part = split_signed(json);
@@ -1555,6 +1683,23 @@ auto Store::verify(std::string_view engagement, const std::string& anchor_file)
     }
     std::string sign_pub;
     static_cast<void>(db->Get(rocksdb::ReadOptions{}, e->meta, "sign_pub", &sign_pub));
+    // An expired prefix: the signed expiry checkpoint gives the chain head to go on from.
+    Digest prev{};
+    std::uint64_t expected = 1;
+    if (std::string expiry; db->Get(rocksdb::ReadOptions{}, e->meta, "expiry", &expiry).ok()) {
+      const auto head = parse_head(expiry);
+      if (!head || !head->second.signature_ok
+          || (!sign_pub.empty() && head->second.public_key != sign_pub)) {
+        fail(1, "the expiry checkpoint is malformed or its signature is invalid");
+      } else {
+        if (!digest_from_hex(head->second.head, prev)) {
+          fail(1, "the expiry checkpoint's chain head is malformed");
+        } else {
+          rep.expired_through = head->first;
+          expected = head->first + 1;
+        }
+      }
+    }
     const auto published = anchors.find(name);
     const SignedHeads no_anchors;
     const SignedHeads& anchored = published == anchors.end() ? no_anchors : published->second;
@@ -1580,8 +1725,6 @@ auto Store::verify(std::string_view engagement, const std::string& anchor_file)
       }
       return rep.ok;
     };
-    Digest prev{};
-    std::uint64_t expected = 1;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->raw));
     for (it->SeekToFirst(); it->Valid() && rep.ok; it->Next()) {
       const auto first = detail::get_be64(it->key().ToString());

@@ -5,7 +5,7 @@ SIEM=$1
 SRC=$2
 source "$(dirname "$0")/lib.sh"
 
-for c in run normalize replay "rules check" formats raw stats verify backup restore purge "user add" version; do
+for c in run normalize replay "rules check" formats raw stats verify backup restore purge hold "user add" version; do
   # shellcheck disable=SC2086
   "$SIEM" $c --help >"$WORK/help" || fail "siem $c --help failed"
   grep -q "usage: siem" "$WORK/help" || fail "siem $c --help prints no usage"

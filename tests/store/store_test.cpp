@@ -41,6 +41,9 @@ auto open(const std::string& dir, bool read_only = false) -> std::unique_ptr<Sto
   return std::move(s).value();
 }
 
+// The meta family of the instance tamper() has open (for tampering with checkpoints).
+rocksdb::ColumnFamilyHandle* tamper_meta_handle = nullptr;  // NOLINT
+
 // Rewrites one raw block value through RocksDB directly, as an insider with database access.
 void tamper(const std::string& dir, const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& fn) {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
@@ -58,6 +61,7 @@ void tamper(const std::string& dir, const std::function<void(rocksdb::DB*, rocks
   options.env = env->get();
   auto s = rocksdb::DB::Open(options, dir + "/engagements/default", cfs, &handles, &db);
   BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  tamper_meta_handle = handles[5];
   fn(db, handles[1]);
   for (auto* h : handles) {
     static_cast<void>(db->DestroyColumnFamilyHandle(h));
@@ -714,4 +718,73 @@ BOOST_AUTO_TEST_CASE(verify_names_reordered_records) {
   BOOST_TEST(rep.first_bad_seq == 3U);
   BOOST_TEST(rep.records_checked == 2U);
   BOOST_TEST(rep.problem.find("altered or reordered") != std::string::npos, rep.problem);
+}
+
+// Retention: whole blocks older than the cutoff expire after a signed, published expiry
+// checkpoint; verify then reports the expiry and checks the chain on from its head; a legal
+// hold stops expiry; a forged expiry checkpoint is caught.
+BOOST_AUTO_TEST_CASE(retention_expires_whole_old_blocks_after_signed_checkpoint) {
+  siem::test::TempDir tmp;
+  const std::int64_t now = 1'800'000'000'000;
+  const std::int64_t day = 86'400'000;
+  auto dated = [](std::initializer_list<std::string> lines, std::int64_t t) {
+    auto b = batch("fw", lines);
+    for (auto& r : b.records) {
+      r.received_at = t++;
+    }
+    return b;
+  };
+  StoreOptions o;
+  o.data_dir = tmp.path();
+  o.retention_days = 1825;
+  auto opened = Store::open(o);
+  BOOST_REQUIRE(opened.has_value());
+  auto& s = **opened;
+  BOOST_REQUIRE(s.append(dated({"old-1", "old-2", "old-3"}, now - 2000 * day)).has_value());
+  BOOST_REQUIRE(s.append(dated({"old-4", "old-5"}, now - 1900 * day)).has_value());
+  auto mixed = dated({"mixed-6", "new-7"}, now - 1826 * day);
+  mixed.records[1].received_at = now - 100 * day;
+  BOOST_REQUIRE(s.append(mixed).has_value());
+  BOOST_REQUIRE(s.set_legal_hold("default", true, "Li Na", "case 2026-17 in court").is_ok());
+  BOOST_REQUIRE(s.append(dated({"new-8"}, now - day)).has_value());
+  BOOST_REQUIRE(s.sync().is_ok());
+
+  BOOST_TEST(s.expire(now).value().empty());  // on hold: nothing expires
+  BOOST_TEST(s.read_raw("default", 1).has_value());
+  BOOST_REQUIRE(s.set_legal_hold("default", false, "Li Na", "released").is_ok());
+  auto expired = s.expire(now);
+  BOOST_REQUIRE_MESSAGE(expired.has_value(), expired.error().to_string());
+  BOOST_REQUIRE(expired->size() == 1U);
+  // The third block is not wholly older than 5 years (its second record is 100 days old).
+  BOOST_TEST(expired->at(0).second == 5U);
+  BOOST_TEST(s.read_raw("default", 5).error().code() == siem::core::StatusCode::not_found);
+  BOOST_TEST(s.read_raw("default", 6).value().bytes == "mixed-6");
+  BOOST_TEST(s.stats().value().totals.raw_records == 3U);
+  BOOST_TEST(s.expire(now).value().empty());  // nothing more to do
+  auto rep = s.verify("default", tmp.path() + "/anchors.jsonl").value().at(0);
+  BOOST_TEST(rep.ok, rep.problem);
+  BOOST_TEST(rep.expired_through == 5U);
+  BOOST_TEST(rep.records_checked == 3U);
+  std::ifstream in(tmp.path() + "/anchors.jsonl");
+  const std::string anchors((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(anchors.find(R"("expiry":"ledger","engagement":"default","seq":5)") != std::string::npos);
+  const auto audit = s.list_audit("", 10).value();
+  BOOST_TEST(audit.items.at(0).find("legal-hold-off") != std::string::npos);
+  opened->reset();
+
+  // An insider moves the expiry on to hide record 6: the signature no longer matches.
+  tamper(tmp.path(), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* raw) {
+    auto* meta = tamper_meta_handle;
+    std::string v;
+    BOOST_REQUIRE(db->Get({}, meta, "expiry", &v).ok());
+    v.replace(v.find(R"("seq":5)"), 7, R"("seq":6)");
+    BOOST_REQUIRE(db->Put({}, meta, "expiry", v).ok());
+    BOOST_REQUIRE(db->DeleteRange({}, raw, be64(0), be64(8)).ok());
+  });
+  auto reopened = open(tmp.path(), true);
+  rep = reopened->verify().value().at(0);
+  BOOST_TEST(!rep.ok);
+  BOOST_TEST(rep.problem.find("expiry checkpoint is malformed or its signature is invalid")
+                 != std::string::npos,
+             rep.problem);
 }

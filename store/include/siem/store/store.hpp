@@ -43,6 +43,9 @@ struct StoreOptions {
   std::uint64_t checkpoint_records = 100'000;
   /// ... or this long after the last one when records came since (milliseconds).
   std::int64_t checkpoint_interval_ms = 60'000;
+  /// Raw records (and their events) older than this, by receive time, expire unless the
+  /// engagement is on legal hold (GB/T 32914 5.3.5 d, 5.7 f: at least 5 years).
+  std::uint64_t retention_days = 1825;
   /// Open every instance read-only (CLI tools next to a running engine).
   bool read_only = false;
   /// RocksDB block cache per instance, MiB.
@@ -84,6 +87,7 @@ struct StoreStats {
 struct VerifyReport {
   std::string engagement;
   std::uint64_t records_checked = 0;
+  std::uint64_t expired_through = 0;      ///< records 1..this expired (signed expiry checkpoint)
   std::uint64_t checkpoints_checked = 0;  ///< signed checkpoints stored in the engagement
   std::uint64_t anchors_checked = 0;      ///< published heads read from the anchor file
   bool ok = true;
@@ -263,6 +267,19 @@ public:
   /// against the key id recorded at backup time. Errors: not_found (no backup, no key),
   /// already_exists (target not empty), invalid_argument (wrong key), io_error.
   static auto restore(const std::string& backup_dir, const StoreOptions& options) -> core::Status;
+
+  /// Removes, per engagement not on legal hold, the whole ledger blocks whose records were all
+  /// received more than retention_days before `now`, with the events stored for them. First a
+  /// signed expiry checkpoint (through which record, the chain head there, the cutoff) is
+  /// stored and published to the anchor file, so that verify reports the expiry instead of
+  /// missing records and can still check the chain from there. Returns, per engagement that
+  /// expired something, its name and the last expired sequence. sync() runs this hourly.
+  auto expire(core::TimeMs now) -> core::Result<std::vector<std::pair<std::string, std::uint64_t>>>;
+
+  /// Puts an engagement on legal hold (nothing expires) or takes it off; audited.
+  /// Errors: not_found.
+  auto set_legal_hold(std::string_view engagement, bool on, std::string_view operator_name,
+                      std::string_view reason) -> core::Status;
 
   /// Destroys an engagement at the end of an engagement: its data key file is overwritten and
   /// deleted first (so every backup made under it becomes unreadable too), then its RocksDB
