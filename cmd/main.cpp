@@ -1,5 +1,6 @@
 // siem: the command-line interface and daemon. The only place that wires modules together.
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -53,6 +54,15 @@ auto usage_error(const std::string& cmd, const std::string& msg) -> int {
   std::fprintf(stderr, "siem %s: %s (see 'siem %s --help')\n", cmd.c_str(), msg.c_str(),
                cmd.c_str());
   return 2;
+}
+
+// Who runs a CLI command that changes the store, for its audit entry: the operating-system
+// account (the CLI has no login of its own).
+auto os_user() -> std::string {
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return std::string{"os:"} + pw->pw_name;
+  }
+  return "os:uid" + std::to_string(::geteuid());
 }
 
 auto open_store(const std::string& data, bool read_only) -> core::Result<std::unique_ptr<store::Store>> {
@@ -602,7 +612,7 @@ Prints one line per instance with its backup id and record count.
     std::fprintf(stderr, "siem backup: %s\n", st.error().to_string().c_str());
     return 1;
   }
-  const auto written = (*st)->backup(*to);
+  const auto written = (*st)->backup(*to, os_user());
   if (!written) {
     std::fprintf(stderr, "siem backup: %s\n", written.error().to_string().c_str());
     return 1;
@@ -636,7 +646,7 @@ Run 'siem verify --data DIR' afterwards.
   }
   store::StoreOptions o;
   o.data_dir = *data;
-  if (const auto st = store::Store::restore(*from, o); !st.is_ok()) {
+  if (const auto st = store::Store::restore(*from, o, os_user()); !st.is_ok()) {
     std::fprintf(stderr, "siem restore: %s\n", st.to_string().c_str());
     return 1;
   }

@@ -1145,9 +1145,19 @@ auto restore_instance(const fs::path& from, const fs::path& to, std::string_view
 
 }  // namespace
 
-auto Store::backup(const std::string& dir) -> Result<std::vector<BackupEntry>> {
+auto Store::backup(const std::string& dir, std::string_view actor)
+    -> Result<std::vector<BackupEntry>> {
   if (impl_->options.read_only) {
     return core::invalid_argument("backup needs the store opened for writing (stop the engine)");
+  }
+  if (impl_->system) {
+    AuditEntry audit;
+    audit.time = core::SystemClock{}.now_ms();
+    audit.actor = std::string{actor};
+    audit.peer = "-";
+    audit.method = "backup";
+    audit.target = dir;
+    SIEM_TRY(append_audit(audit));
   }
   std::vector<BackupEntry> out;
   const fs::path root(dir);
@@ -1167,7 +1177,8 @@ auto Store::backup(const std::string& dir) -> Result<std::vector<BackupEntry>> {
   return out;
 }
 
-auto Store::restore(const std::string& backup_dir, const StoreOptions& options) -> Status {
+auto Store::restore(const std::string& backup_dir, const StoreOptions& options,
+                    std::string_view actor) -> Status {
   SIEM_TRY(options.validate());
   const fs::path from(backup_dir);
   const fs::path to(options.data_dir);
@@ -1193,7 +1204,15 @@ auto Store::restore(const std::string& backup_dir, const StoreOptions& options) 
       SIEM_TRY(restore_instance(entry.path(), to / "engagements" / name, name, options));
     }
   }
-  return Status::ok();
+  SIEM_TRY_ASSIGN(auto restored, Store::open(options));
+  AuditEntry audit;
+  audit.time = core::SystemClock{}.now_ms();
+  audit.actor = std::string{actor};
+  audit.peer = "-";
+  audit.method = "restore";
+  audit.target = from.string();
+  SIEM_TRY(restored->append_audit(audit));
+  return restored->sync();
 }
 
 // --- purge ---------------------------------------------------------------------------------

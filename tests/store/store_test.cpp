@@ -457,6 +457,11 @@ BOOST_AUTO_TEST_CASE(backup_restore_round_trip) {
     BOOST_TEST((*s)->last_seq("case-2") == 2U);
     BOOST_TEST((*s)->read_raw("default", 3).value().bytes == "BACKUP-line-3");
     BOOST_TEST((*s)->get_user("alice").value().real_name == "Alice Zhang");
+    // The restore and the backup it came from are both in the restored audit trail.
+    const auto audit = (*s)->list_audit("", 10).value();
+    BOOST_REQUIRE(audit.items.size() >= 2U);
+    BOOST_TEST(audit.items.at(0).find(R"("method":"restore")") != std::string::npos);
+    BOOST_TEST(audit.items.at(1).find(R"("method":"backup")") != std::string::npos);
   }
   // Restoring over a store is refused; without the keys it says which key is missing.
   BOOST_TEST(restore_to(restored).code() == siem::core::StatusCode::already_exists);

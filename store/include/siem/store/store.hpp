@@ -260,13 +260,18 @@ public:
   /// encrypted under that instance's data key: reading them needs the key, and destroying
   /// an engagement's key shreds its backups too. Not on a read-only store. Errors: io_error,
   /// invalid_argument.
-  auto backup(const std::string& dir) -> core::Result<std::vector<BackupEntry>>;
+  /// The backup is recorded in the audit trail (as `actor`) before the system instance is
+  /// copied, so the backup holds its own record.
+  auto backup(const std::string& dir, std::string_view actor = "-")
+      -> core::Result<std::vector<BackupEntry>>;
 
   /// Restores the latest backup in `backup_dir` into `options.data_dir`, which must hold no
   /// store yet. Encrypted instances need their data keys (key_dir or environment), checked
   /// against the key id recorded at backup time. Errors: not_found (no backup, no key),
   /// already_exists (target not empty), invalid_argument (wrong key), io_error.
-  static auto restore(const std::string& backup_dir, const StoreOptions& options) -> core::Status;
+  /// The restore is recorded in the restored store's audit trail (as `actor`).
+  static auto restore(const std::string& backup_dir, const StoreOptions& options,
+                      std::string_view actor = "-") -> core::Status;
 
   /// Removes, per engagement not on legal hold, the whole ledger blocks whose records were all
   /// received more than retention_days before `now`, with the events stored for them. First a
