@@ -55,7 +55,8 @@ struct TempStore {
     std::string tmpl = (std::filesystem::temp_directory_path() / "siem-api-test-XXXXXX").string();
     dir = ::mkdtemp(tmpl.data());
     BOOST_REQUIRE(!dir.empty());
-    auto opened = siem::store::Store::open({.data_dir = dir});
+    // Records carry fixed 2026 receive times: keep them past the default 5-year retention.
+    auto opened = siem::store::Store::open({.data_dir = dir, .retention_days = 36'500});
     BOOST_REQUIRE_MESSAGE(opened.has_value(), opened.error().to_string());
     store = std::move(opened).value();
   }

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "encryption.hpp"
+#include "siem/core/time.hpp"
 #include "siem/store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -18,6 +19,10 @@ using siem::store::StoreOptions;
 
 namespace {
 
+// Receive times a day before the test runs: fixed dates would start to expire under the
+// default 5-year retention once the calendar passes them.
+const std::int64_t kRecent = siem::core::SystemClock{}.now_ms() - 86'400'000;
+
 auto batch(const std::string& source, std::initializer_list<std::string> lines,
            const std::string& position = {}) -> siem::core::RawBatch {
   siem::core::RawBatch b;
@@ -25,7 +30,7 @@ auto batch(const std::string& source, std::initializer_list<std::string> lines,
   b.engagement = "default";
   b.position = position;
   b.durable_position = !position.empty();
-  std::int64_t t = 1'700'000'000'000;
+  std::int64_t t = kRecent;
   for (const auto& l : lines) {
     b.records.push_back({l, source, "p", "", t++});
   }
@@ -585,7 +590,7 @@ void fill(const std::string& dir, const std::string& keys, std::size_t first_bat
     for (std::size_t i = 0; i < size; ++i) {
       ++n;
       b.records.push_back({(n == forged ? "forged-" : "orig-") + std::to_string(n), "fw", "p", "",
-                           1'700'000'000'000 + static_cast<std::int64_t>(n)});
+                           kRecent + static_cast<std::int64_t>(n)});
     }
     BOOST_REQUIRE((*s)->append(b).has_value());
     BOOST_REQUIRE((*s)->sync().is_ok());
