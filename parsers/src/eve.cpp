@@ -1,5 +1,7 @@
 #include "eve.hpp"
 
+#include "siem/core/json.hpp"
+
 #include "common.hpp"
 #include "json_access.hpp"
 #include "json_shapes.hpp"
@@ -174,7 +176,7 @@ void map_alert(object a, core::Event& out) {
       "signature_id", "signature", "category", "severity", "gid", "rev", "action"};
   const Members<n> m(a, kKeys);
   if (const auto id = m.num(signature_id)) {
-    std::array<char, 20> buf{};
+    std::array<char, core::kJsonNumberBound> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *id);
     out.set("rule.id", std::string_view{buf.data(), static_cast<std::size_t>(r.ptr - buf.data())});
   }
@@ -243,7 +245,7 @@ void map_dns(object d, core::Event& out) {
   copy_str(out, "dns.type", m.str(type));
   copy_str(out, "dns.response_code", m.str(rcode));
   if (const auto v = m.num(id)) {
-    std::array<char, 20> buf{};
+    std::array<char, core::kJsonNumberBound> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *v);
     out.set("dns.id", std::string_view{buf.data(), static_cast<std::size_t>(r.ptr - buf.data())});
   }

@@ -1,5 +1,7 @@
 #include "encryption.hpp"
 
+#include "siem/core/ids.hpp"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -32,14 +34,7 @@ constexpr std::size_t kIvAt = 32;
 constexpr std::size_t kBlock = 16;
 
 auto to_hex(const unsigned char* p, std::size_t n) -> std::string {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4U];
-    out += kHex[p[i] & 0xFU];
-  }
-  return out;
+  return core::to_hex({reinterpret_cast<const char*>(p), n});
 }
 
 auto evp_cipher(Cipher c) -> const EVP_CIPHER* {
@@ -210,29 +205,11 @@ auto parse_hex_key(std::string_view text, std::string_view where) -> Result<Data
     text.remove_suffix(1);
   }
   DataKey key{};
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  };
-  if (text.size() != 2 * key.size()) {
+  const auto bytes = core::from_hex(text);
+  if (!bytes || bytes->size() != key.size()) {
     return core::invalid_argument(std::string{where} + ": a data key is 64 hex digits");
   }
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    const int hi = nibble(text[2 * i]);
-    const int lo = nibble(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      return core::invalid_argument(std::string{where} + ": a data key is 64 hex digits");
-    }
-    key[i] = static_cast<unsigned char>(hi << 4 | lo);
-  }
+  std::copy(bytes->begin(), bytes->end(), key.begin());
   return key;
 }
 
@@ -281,28 +258,32 @@ auto load_key(const std::string& key_dir, std::string_view name, bool create) ->
                            + " nor " + path.string()
                            + " is there (a lost key means the data cannot be read)");
   }
+  DataKey key{};
+  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+    return core::io_error("no random bytes for a data key");
+  }
+  SIEM_TRY(
+      create_key_file(key_dir, path.filename().string(), to_hex(key.data(), key.size()) + "\n"));
+  return key;
+}
+
+auto create_key_file(const std::string& key_dir, const std::string& file, std::string_view text)
+    -> Status {
+  std::error_code ec;
   fs::create_directories(key_dir, ec);
   if (ec) {
     return core::io_error("cannot create key directory " + key_dir + ": " + ec.message());
   }
   ::chmod(key_dir.c_str(), 0700);
-  DataKey key{};
-  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
-    return core::io_error("no random bytes for a data key");
-  }
-  // O_EXCL: two processes creating one key must not each think theirs is the key.
+  const fs::path path = fs::path(key_dir) / file;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     return core::io_error("cannot create " + path.string() + ": " + std::strerror(errno));
   }
-  const std::string text = to_hex(key.data(), key.size()) + "\n";
   const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size())
                   && ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok) {
-    return core::io_error("cannot write " + path.string());
-  }
-  return key;
+  return ok ? Status::ok() : core::io_error("cannot write " + path.string());
 }
 
 auto make_encrypted_env(Cipher cipher, const DataKey& key)

@@ -36,6 +36,12 @@ auto key_id(const DataKey& key) -> std::string;
 auto load_key(const std::string& key_dir, std::string_view name, bool create)
     -> core::Result<DataKey>;
 
+/// Creates `<key_dir>/<file>` holding `text`: the directory 0700, the file 0600 with O_EXCL
+/// (two processes creating one key must not each think theirs is the key), fsynced.
+/// Errors: io_error (also when the file exists).
+auto create_key_file(const std::string& key_dir, const std::string& file, std::string_view text)
+    -> core::Status;
+
 /// An Env that encrypts everything RocksDB writes through it (RocksDB's EncryptedEnv with a
 /// CTR provider on OpenSSL EVP) and refuses files written under another key with "wrong key".
 /// The Env must outlive every DB opened with it. Errors: invalid_argument (cipher none or

@@ -1,14 +1,14 @@
 #include "signing.hpp"
 
-#include <fcntl.h>
-#include <sodium.h>
-#include <unistd.h>
+#include "siem/core/ids.hpp"
 
-#include <cerrno>
-#include <cstring>
+#include "encryption.hpp"
+#include <sodium.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 namespace siem::store::detail {
 namespace {
@@ -16,20 +16,17 @@ namespace {
 namespace fs = std::filesystem;
 
 auto to_hex(const unsigned char* p, std::size_t n) -> std::string {
-  std::string out(2 * n + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, n);
-  out.pop_back();
-  return out;
+  return core::to_hex({reinterpret_cast<const char*>(p), n});
 }
 
+// `hex` as exactly n bytes into `out`.
 auto from_hex(std::string_view hex, std::size_t n, std::string& out) -> bool {
-  out.assign(n, '\0');
-  std::size_t len = 0;
-  return hex.size() == 2 * n
-         && sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), n, hex.data(), hex.size(),
-                           nullptr, &len, nullptr)
-                == 0
-         && len == n;
+  auto bytes = core::from_hex(hex);
+  if (!bytes || bytes->size() != n) {
+    return false;
+  }
+  out = std::move(*bytes);
+  return true;
 }
 
 }  // namespace
@@ -54,26 +51,10 @@ auto load_signing_key(const std::string& key_dir, std::string_view name)
                                     + " hex digits");
     }
   } else {
-    fs::create_directories(key_dir, ec);
-    if (ec) {
-      return core::io_error("cannot create key directory " + key_dir + ": " + ec.message());
-    }
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     key.secret.assign(crypto_sign_SECRETKEYBYTES, '\0');
     crypto_sign_keypair(pk, reinterpret_cast<unsigned char*>(key.secret.data()));
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      return core::io_error("cannot create " + path.string() + ": " + std::strerror(errno));
-    }
-    const std::string text =
-        to_hex(reinterpret_cast<const unsigned char*>(key.secret.data()), key.secret.size())
-        + "\n";
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size())
-                    && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) {
-      return core::io_error("cannot write " + path.string());
-    }
+    SIEM_TRY(create_key_file(key_dir, path.filename().string(), core::to_hex(key.secret) + "\n"));
   }
   unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   crypto_sign_ed25519_sk_to_pk(pk, reinterpret_cast<const unsigned char*>(key.secret.data()));

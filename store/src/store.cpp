@@ -1093,6 +1093,28 @@ auto Store::list_audit(std::string_view cursor, std::size_t limit) -> Result<Pag
 
 namespace {
 
+/// An audit entry for an administrative store operation (CLI or engine, no network peer).
+auto admin_audit(std::string_view actor, std::string_view method, std::string_view target,
+                 std::string_view detail = {}) -> AuditEntry {
+  AuditEntry a;
+  a.time = core::SystemClock{}.now_ms();
+  a.actor = std::string{actor};
+  a.peer = "-";
+  a.method = std::string{method};
+  a.target = std::string{target};
+  a.detail = std::string{detail};
+  return a;
+}
+
+/// Signs the object open in `w` (its members so far, closed) and closes it with the signature
+/// as the last member; returns the whole text.
+auto close_signed(core::JsonWriter& w, const detail::SigningKey& key) -> std::string {
+  const std::string body = w.str() + "}";
+  w.field("signature", detail::sign_hex(key, body));
+  w.end_object();
+  return w.str();
+}
+
 auto backup_instance(Instance& inst, const fs::path& instance_dir, const fs::path& target,
                      std::uint32_t& id) -> Status {
   rocksdb::Env* env = inst.env ? inst.env.get() : rocksdb::Env::Default();
@@ -1151,12 +1173,7 @@ auto Store::backup(const std::string& dir, std::string_view actor)
     return core::invalid_argument("backup needs the store opened for writing (stop the engine)");
   }
   if (impl_->system) {
-    AuditEntry audit;
-    audit.time = core::SystemClock{}.now_ms();
-    audit.actor = std::string{actor};
-    audit.peer = "-";
-    audit.method = "backup";
-    audit.target = dir;
+    const AuditEntry audit = admin_audit(actor, "backup", dir);
     SIEM_TRY(append_audit(audit));
   }
   std::vector<BackupEntry> out;
@@ -1205,12 +1222,7 @@ auto Store::restore(const std::string& backup_dir, const StoreOptions& options,
     }
   }
   SIEM_TRY_ASSIGN(auto restored, Store::open(options));
-  AuditEntry audit;
-  audit.time = core::SystemClock{}.now_ms();
-  audit.actor = std::string{actor};
-  audit.peer = "-";
-  audit.method = "restore";
-  audit.target = from.string();
+  const AuditEntry audit = admin_audit(actor, "restore", from.string());
   SIEM_TRY(restored->append_audit(audit));
   return restored->sync();
 }
@@ -1360,12 +1372,9 @@ auto Store::purge(std::string_view engagement, std::string_view operator_name)
   w.field("data_key", key_fate);
   w.field("data_removed", dir.string());
   w.field("signer_public_key", signer.public_hex);
-  const std::string body = w.str() + "}";
-  w.field("signature", detail::sign_hex(signer, body));
-  w.end_object();
 
   PurgeCertificate cert;
-  cert.json = w.str();
+  cert.json = close_signed(w, signer);
   const fs::path cert_dir = fs::path(impl_->options.data_dir) / "certificates";
   fs::create_directories(cert_dir, ec);
   std::string stamp = core::format_rfc3339(core::SystemClock{}.now_ms());
@@ -1380,13 +1389,7 @@ auto Store::purge(std::string_view engagement, std::string_view operator_name)
                             + cert.path + "; it is: " + cert.json);
     }
   }
-  AuditEntry audit;
-  audit.time = core::SystemClock{}.now_ms();
-  audit.actor = std::string{operator_name};
-  audit.peer = "-";
-  audit.method = "purge";
-  audit.target = name;
-  audit.detail = cert.path;
+  const AuditEntry audit = admin_audit(operator_name, "purge", name, cert.path);
   SIEM_TRY(append_audit(audit));
   SIEM_TRY(sync());
   return cert;
@@ -1426,13 +1429,8 @@ auto Store::set_legal_hold(std::string_view engagement, bool on, std::string_vie
   const auto st = on ? e->inst->db->Put(wo, e->meta, "legal_hold", std::string{reason})
                      : e->inst->db->Delete(wo, e->meta, "legal_hold");
   SIEM_TRY(map_status(st, "legal hold"));
-  AuditEntry audit;
-  audit.time = core::SystemClock{}.now_ms();
-  audit.actor = std::string{operator_name};
-  audit.peer = "-";
-  audit.method = on ? "legal-hold-on" : "legal-hold-off";
-  audit.target = std::string{engagement};
-  audit.detail = std::string{reason};
+  const AuditEntry audit =
+      admin_audit(operator_name, on ? "legal-hold-on" : "legal-hold-off", engagement, reason);
   return append_audit(audit);
 }
 
@@ -1495,10 +1493,7 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
     w.field("records", static_cast<std::int64_t>(records));
     w.field("time", core::format_rfc3339(now));
     w.field("public_key", e->signing_key->public_hex);
-    const std::string body = w.str() + "}";
-    w.field("signature", detail::sign_hex(*e->signing_key, body));
-    w.end_object();
-    const std::string json = w.str();
+    const std::string json = close_signed(w, *e->signing_key);
     // Signed and published before anything is removed: verify then reports an expiry, and
     // a prefix removed without one stays "missing".
     rocksdb::WriteBatch wb;
@@ -1550,10 +1545,7 @@ auto Store::checkpoint(std::string_view engagement) -> Result<std::optional<std:
   w.field("hash_alg", detail::hash_name(e->alg));
   w.field("time", core::format_rfc3339(now));
   w.field("public_key", e->signing_key->public_hex);
-  const std::string body = w.str() + "}";
-  w.field("signature", detail::sign_hex(*e->signing_key, body));
-  w.end_object();
-  const std::string json = w.str();
+  const std::string json = close_signed(w, *e->signing_key);
 
   rocksdb::WriteBatch wb;
   wb.Put(e->meta, "cp/" + detail::be64_key(seq), json);
@@ -1614,17 +1606,11 @@ struct SignedHead {
 using SignedHeads = std::map<std::uint64_t, SignedHead>;
 
 auto digest_from_hex(std::string_view hex, Digest& out) -> bool {
-  if (hex.size() != 2 * out.size()) {
+  const auto bytes = core::from_hex(hex);
+  if (!bytes || bytes->size() != out.size()) {
     return false;
   }
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    unsigned v = 0;
-    const auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, v, 16);
-    if (ec != std::errc{} || ptr != hex.data() + 2 * i + 2) {
-      return false;
-    }
-    out[i] = static_cast<unsigned char>(v);
-  }
+  std::copy(bytes->begin(), bytes->end(), out.begin());
   return true;
 }
 

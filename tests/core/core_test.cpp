@@ -270,6 +270,15 @@ BOOST_AUTO_TEST_CASE(event_set_again_supersedes) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(hex_round_trip) {
+  const std::string bytes("\x00\x7f\x80\xff", 4);
+  BOOST_TEST(to_hex(bytes) == "007f80ff");
+  BOOST_TEST(from_hex("007F80ff").value() == bytes);
+  BOOST_TEST(!from_hex("abc").has_value());
+  BOOST_TEST(!from_hex("zz").has_value());
+  BOOST_TEST(from_hex("").value().empty());
+}
+
 BOOST_AUTO_TEST_CASE(deterministic_ids) {
   const auto a = incident_id("default", "ssh_bruteforce", "10.0.0.1", 5);
   BOOST_TEST(a == incident_id("default", "ssh_bruteforce", "10.0.0.1", 5));

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,10 @@ auto sha1(std::string_view data) -> std::array<std::uint8_t, 20>;
 
 /// Lower-case hex of bytes.
 auto to_hex(std::string_view bytes) -> std::string;
+
+/// The bytes written as hex (either case), or nullopt when `hex` is not an even number of hex
+/// digits.
+auto from_hex(std::string_view hex) -> std::optional<std::string>;
 
 /// RFC 4122 version-5 UUID of `name` in the engine's namespace, as "xxxxxxxx-xxxx-...".
 auto uuid_v5(std::string_view name) -> std::string;
