@@ -63,8 +63,9 @@ namespace {
 // Security log ids are decimal; ProcessId/NewProcessId in Security events are "0x1a2b".
 auto parse_pid(std::string_view s) -> std::optional<std::int64_t> {
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    // At most 15 hex digits, so the value fits an int64 without overflow.
     std::int64_t v = 0;
-    if (s.size() > 18) {
+    if (s.size() > 17) {
       return std::nullopt;
     }
     for (std::size_t i = 2; i < s.size(); ++i) {

@@ -124,6 +124,15 @@ BOOST_AUTO_TEST_CASE(windows_json_shapes) {
   BOOST_TEST(f.str("process.command_line") == "p.exe -x");
   BOOST_TEST(f.str("user.name") == "kim");
 
+  // Fuzz finding: sixteen hex digits overflowed int64. Such a pid is dropped, the rest kept.
+  f.parse(R"({"@timestamp":"2026-11-26T13:00:00Z","winlog":{"channel":"Security","event_id":"4688",)"
+          R"("provider_name":"Microsoft-Windows-Security-Auditing","event_data":{"SubjectUserName":"kim",)"
+          R"("NewProcessId":"0xffffffffffffffff","ProcessId":"0x7fffffffffffffff"}}})");
+  BOOST_TEST(f.str("event.action") == "created-process");
+  BOOST_TEST(f.num("process.pid") == -12345);
+  BOOST_TEST(f.num("process.parent.pid") == -12345);
+  BOOST_TEST(f.str("user.name") == "kim");
+
   f.parse(R"({"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Security-Auditing"}},)"
           R"("EventID":4624,"TimeCreated":{"#attributes":{"SystemTime":"2026-11-26T12:00:00Z"}},)"
           R"("Channel":"Security","Computer":"srv"},"EventData":{"TargetUserName":"bob","LogonType":10}}})");
