@@ -82,6 +82,9 @@ public:
 
   [[nodiscard]] auto done() const -> bool { return pos_ == s_.size(); }
 
+  /// Bytes consumed so far.
+  [[nodiscard]] auto position() const -> std::size_t { return pos_; }
+
 private:
   std::string_view s_;
   std::size_t pos_ = 0;

@@ -1,23 +1,32 @@
 #include "siem/store/store.hpp"
 
+#include "siem/core/ids.hpp"
+#include "siem/core/json.hpp"
+
+#include "chain.hpp"
+#include "codec.hpp"
+#include "encryption.hpp"
+#include "event_block.hpp"
+#include "event_index.hpp"
+#include "signing.hpp"
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
-#include <openssl/crypto.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
-#include <cstring>
-#include <openssl/rand.h>
-#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,13 +35,6 @@
 #include <shared_mutex>
 #include <unordered_map>
 #include <utility>
-
-#include "chain.hpp"
-#include "encryption.hpp"
-#include "signing.hpp"
-#include "codec.hpp"
-#include "siem/core/ids.hpp"
-#include "siem/core/json.hpp"
 
 namespace siem::store {
 namespace fs = std::filesystem;
@@ -43,9 +45,11 @@ using detail::Digest;
 
 namespace {
 
-constexpr std::string_view kSchemaVersion = "1";
-const std::vector<std::string> kEngagementCfs = {"default", "raw", "events", "incidents",
-                                                 "incident_history", "meta"};
+// Schema 2: events in zstd blocks with per-batch postings (schema 1 stored JSON blocks and had
+// no postings; opening it read-write migrates it, see migrate_events()).
+constexpr std::string_view kSchemaVersion = "2";
+const std::vector<std::string> kEngagementCfs = {
+    "default", "raw", "events", "postings", "incidents", "incident_history", "meta"};
 const std::vector<std::string> kSystemCfs = {"default", "users", "sessions", "audit", "meta"};
 
 auto map_status(const rocksdb::Status& s, std::string_view what) -> Status {
@@ -221,10 +225,24 @@ auto open_instance(const std::string& path, std::string_view name, const StoreOp
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.compression = rocksdb::kZSTD;
+  // Event blocks arrive zstd-compressed (before the WAL and its encryption see them).
+  rocksdb::ColumnFamilyOptions precompressed = cf_options;
+  precompressed.compression = rocksdb::kNoCompression;
+  std::vector<std::string> names = cfs;
+  if (read_only) {
+    // A secondary instance opens what exists: a store of an older schema may lack a family
+    // until the engine has opened (and migrated) it.
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(options, path, &existing).ok()) {
+      std::erase_if(names, [&](const std::string& n) {
+        return std::find(existing.begin(), existing.end(), n) == existing.end();
+      });
+    }
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.reserve(cfs.size());
-  for (const auto& cf_name : cfs) {
-    descriptors.emplace_back(cf_name, cf_options);
+  descriptors.reserve(names.size());
+  for (const auto& cf_name : names) {
+    descriptors.emplace_back(cf_name, cf_name == "events" ? precompressed : cf_options);
   }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -290,6 +308,7 @@ struct Engagement {
   HashAlgorithm alg = HashAlgorithm::sm3;
   rocksdb::ColumnFamilyHandle* raw = nullptr;
   rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* postings = nullptr;  // null: read-only open of a schema-1 store
   rocksdb::ColumnFamilyHandle* incidents = nullptr;
   rocksdb::ColumnFamilyHandle* history = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
@@ -309,11 +328,85 @@ struct Engagement {
 
   // Processing state: written under process_mu.
   std::mutex process_mu;
+  detail::EventBlockWriter block_writer;
+  detail::PostingsBuilder postings_builder;
+  std::string event_json;
+  std::string event_block;
   std::atomic<std::uint64_t> processed_seq{0};
   std::atomic<std::uint64_t> events_count{0};
   std::atomic<std::uint64_t> unparsed_count{0};
   std::atomic<std::uint64_t> incidents_count{0};
 };
+
+namespace {
+
+/// The text of an indexed field's value (integers in decimal; `buf` backs the view).
+auto index_text(const core::Event& ev, std::string_view field, std::array<char, 24>& buf)
+    -> std::optional<std::string_view> {
+  const auto v = ev.get(field);
+  if (!v) {
+    return std::nullopt;
+  }
+  switch (v->type) {
+    case core::FieldType::string:
+      return v->str;
+    case core::FieldType::integer: {
+      const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v->integer);
+      return std::string_view{buf.data(), static_cast<std::size_t>(r.ptr - buf.data())};
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+/// Rewrites an engagement's schema-1 event blocks (JSON, no postings) as schema-2 blocks with
+/// their postings, one WriteBatch per block (a block already rewritten is skipped, so an
+/// interrupted migration resumes), then records schema 2.
+auto migrate_events(Engagement& e) -> Status {
+  auto* db = e.inst->db.get();
+  detail::EventBlockReader reader;
+  detail::EventMatcher fields({});
+  std::uint64_t blocks = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e.events));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto first = detail::get_be64(it->key().ToStringView());
+    SIEM_TRY(reader.open(first, it->value().ToStringView()));
+    if (!reader.legacy()) {
+      continue;
+    }
+    e.block_writer.clear();
+    e.postings_builder.clear();
+    for (std::size_t i = 0; i < reader.size(); ++i) {
+      SIEM_TRY_ASSIGN(const auto json, reader.json(i));
+      SIEM_TRY(e.block_writer.add(reader.seq(i), fields.timestamp(json), json));
+      for (const auto field : indexed_event_fields()) {
+        if (const auto v = fields.field_text(json, field)) {
+          e.postings_builder.add(detail::indexed_field_id(field), *v,
+                                 static_cast<std::uint32_t>(i));
+        }
+      }
+    }
+    rocksdb::WriteBatch wb;
+    SIEM_TRY(e.block_writer.finish(e.event_block));
+    wb.Put(e.events, it->key(), e.event_block);
+    e.postings_builder.emit(first, reader.size(), e.block_writer.min_time(),
+                            e.block_writer.max_time(), wb, e.postings);
+    SIEM_TRY(map_status(db->Write(rocksdb::WriteOptions{}, &wb), "event migration"));
+    ++blocks;
+  }
+  SIEM_TRY(map_status(it->status(), "event migration"));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  SIEM_TRY(map_status(db->Put(wo, e.meta, "schema_version", std::string{kSchemaVersion}),
+                      "event migration"));
+  if (blocks > 0) {
+    std::fprintf(stderr, "store: engagement %s: %llu event blocks migrated to schema %s\n",
+                 e.name.c_str(), static_cast<unsigned long long>(blocks), kSchemaVersion.data());
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 struct Store::Impl {
   StoreOptions options;
@@ -401,6 +494,7 @@ auto Store::Impl::load_engagement(const std::string& name, bool create) -> Resul
   auto* db = e->inst->db.get();
   e->raw = e->inst->cf("raw");
   e->events = e->inst->cf("events");
+  e->postings = e->inst->cf("postings");
   e->incidents = e->inst->cf("incidents");
   e->history = e->inst->cf("incident_history");
   e->meta = e->inst->cf("meta");
@@ -417,9 +511,17 @@ auto Store::Impl::load_engagement(const std::string& name, bool create) -> Resul
     SIEM_TRY(map_status(db->Write(wo, &wb), dir));
   }
   if (db->Get(rocksdb::ReadOptions{}, e->meta, "schema_version", &v).ok() && v != kSchemaVersion) {
-    return Status{StatusCode::corruption,
-                  dir + ": unsupported schema version " + v + " (this build reads "
-                      + std::string{kSchemaVersion} + ")"};
+    if (v == "1") {
+      if (options.read_only) {
+        e->postings = nullptr;  // no index yet: query_events() says so
+      } else {
+        SIEM_TRY(migrate_events(*e));
+      }
+    } else {
+      return Status{StatusCode::corruption, dir + ": unsupported schema version " + v
+                                                + " (this build reads 1 and "
+                                                + std::string{kSchemaVersion} + ")"};
+    }
   }
   e->last_seq = get_u64(db, e->meta, "last_seq");
   if (db->Get(rocksdb::ReadOptions{}, e->meta, "head", &v).ok() && v.size() == e->head.size()) {
@@ -718,28 +820,37 @@ auto Store::put_events(std::string_view engagement, std::span<const core::Event>
   rocksdb::WriteBatch wb;
   std::uint64_t unparsed = 0;
   if (!events.empty()) {
-    std::string block;
-    detail::put_varint(block, events.size());
-    std::uint64_t first = 0;
-    std::string json;
+    auto& writer = e->block_writer;
+    auto& postings = e->postings_builder;
+    writer.clear();
+    postings.clear();
+    std::uint64_t prev = 0;
+    std::array<char, 24> buf{};
     for (const auto& ev : events) {
       const auto ref = core::parse_ref(ev.ref);
-      if (!ref || ref->engagement != engagement) {
+      if (!ref || ref->engagement != engagement || ref->seq <= prev) {
         return core::invalid_argument("event without a valid ref into engagement "
-                                      + std::string{engagement} + ": '" + ev.ref + "'");
+                                      + std::string{engagement} + " (in ascending order): '"
+                                      + ev.ref + "'");
       }
-      if (first == 0) {
-        first = ref->seq;
+      prev = ref->seq;
+      e->event_json.clear();
+      ev.append_json(e->event_json);
+      const auto index = static_cast<std::uint32_t>(writer.count());
+      SIEM_TRY(writer.add(ref->seq, ev.timestamp, e->event_json));
+      for (const auto field : indexed_event_fields()) {
+        if (const auto v = index_text(ev, field, buf)) {
+          postings.add(detail::indexed_field_id(field), *v, index);
+        }
       }
-      json.clear();
-      ev.append_json(json);
-      detail::put_varint(block, ref->seq);
-      detail::put_lp(block, json);
       if (ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"}) {
         ++unparsed;
       }
     }
-    wb.Put(e->events, detail::be64_key(first), block);
+    SIEM_TRY(writer.finish(e->event_block));
+    wb.Put(e->events, detail::be64_key(writer.first_seq()), e->event_block);
+    postings.emit(writer.first_seq(), writer.count(), writer.min_time(), writer.max_time(), wb,
+                  e->postings);
   }
   const auto processed = std::max<std::uint64_t>(processed_through, e->processed_seq);
   wb.Put(e->meta, "processed_seq", detail::be64_key(processed));
@@ -763,21 +874,37 @@ auto Store::read_event(std::string_view engagement, std::uint64_t seq) -> Result
       e->inst->db->NewIterator(rocksdb::ReadOptions{}, e->events));
   it->SeekForPrev(detail::be64_key(seq));
   if (!it->Valid()) {
+    SIEM_TRY(map_status(it->status(), "event read"));
     return core::not_found("no event " + what);
   }
-  detail::Reader r(it->value().ToStringView());
-  const auto count = r.varint();
-  for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
-    const auto s = r.varint();
-    const auto json = r.lp();
-    if (r.ok() && s == seq) {
-      return std::string{json};
-    }
+  detail::EventBlockReader block;
+  SIEM_TRY(block.open(detail::get_be64(it->key().ToStringView()), it->value().ToStringView()));
+  const auto i = block.find(seq);
+  if (!i) {
+    return core::not_found("no event " + what);
   }
-  if (!r.ok()) {
-    return Status{StatusCode::corruption, "event block for " + what + " cannot be decoded"};
+  SIEM_TRY_ASSIGN(const auto json, block.json(*i));
+  return std::string{json};
+}
+
+auto Store::query_events(const EventQuery& query) -> Result<EventPage> {
+  auto* e = impl_->find(query.engagement);
+  if (e == nullptr) {
+    return core::not_found("no engagement '" + query.engagement + "'");
   }
-  return core::not_found("no event " + what);
+  if (e->postings == nullptr) {
+    return Status{StatusCode::unavailable,
+                  "engagement '" + query.engagement
+                      + "' has no event index yet (store schema 1): start the engine once to "
+                        "migrate it"};
+  }
+  auto* db = e->inst->db.get();
+  std::uint64_t last = e->last_seq;
+  if (impl_->options.read_only) {  // a running engine may have written since the open
+    static_cast<void>(db->TryCatchUpWithPrimary());
+    last = get_u64(db, e->meta, "last_seq");
+  }
+  return detail::run_event_query(db, e->events, e->postings, last, query);
 }
 
 auto Store::processed_seq(std::string_view engagement) -> std::uint64_t {
@@ -1507,6 +1634,11 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
     rocksdb::WriteBatch del;
     del.DeleteRange(e->raw, detail::be64_key(0), end);
     del.DeleteRange(e->events, detail::be64_key(0), end);
+    if (e->postings != nullptr) {  // the segments all of whose blocks went; see event_index.hpp
+      std::string seg_end;
+      detail::put_be32(seg_end, detail::segment_of(keep_from));
+      del.DeleteRange(e->postings, std::string(4, '\0'), seg_end);
+    }
     e->raw_count -= std::min<std::uint64_t>(records, e->raw_count);
     del.Put(e->meta, "count/raw", detail::be64_key(e->raw_count));
     SIEM_TRY(map_status(db->Write(wo, &del), "expiry"));

@@ -52,7 +52,8 @@ rocksdb::ColumnFamilyHandle* tamper_meta_handle = nullptr;  // NOLINT
 // Rewrites one raw block value through RocksDB directly, as an insider with database access.
 void tamper(const std::string& dir, const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& fn) {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* n : {"default", "raw", "events", "incidents", "incident_history", "meta"}) {
+  for (const char* n :
+       {"default", "raw", "events", "postings", "incidents", "incident_history", "meta"}) {
     cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -66,7 +67,7 @@ void tamper(const std::string& dir, const std::function<void(rocksdb::DB*, rocks
   options.env = env->get();
   auto s = rocksdb::DB::Open(options, dir + "/engagements/default", cfs, &handles, &db);
   BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
-  tamper_meta_handle = handles[5];
+  tamper_meta_handle = handles[6];
   fn(db, handles[1]);
   for (auto* h : handles) {
     static_cast<void>(db->DestroyColumnFamilyHandle(h));

@@ -144,6 +144,49 @@ struct Page {
   std::optional<std::string> next;
 };
 
+/// One condition of an event query, on a field by its dotted ECS name ("source.ip").
+struct EventCondition {
+  enum class Op : std::uint8_t {
+    equals,  ///< the value (any element, for arrays); IPs compared as addresses
+    cidr,    ///< an IP field inside a network ("10.0.0.0/8", "2001:db8::/32")
+    prefix,  ///< a string field starting with the value
+  };
+  std::string field;
+  Op op = Op::equals;
+  std::string value;
+
+  /// The condition `field=value` as the CLI and the API write it: a CIDR when the field is an
+  /// IP field (source.ip, destination.ip, host.ip, related.ip, ...) and the value holds a
+  /// '/', a prefix when the value ends in '*', else equality. Errors: invalid_argument
+  /// (empty field, malformed address or network).
+  static auto parse(std::string_view field, std::string_view value) -> core::Result<EventCondition>;
+};
+
+/// A search of one engagement's stored events, newest first (descending ledger sequence).
+/// Conditions on the indexed fields (indexed_event_fields()) are answered from the per-batch
+/// postings; every condition is also checked on the event itself.
+struct EventQuery {
+  std::string engagement;
+  std::optional<core::TimeMs> from;   ///< `@timestamp` >= from (events without one never match)
+  std::optional<core::TimeMs> to;     ///< `@timestamp` < to
+  std::vector<EventCondition> where;  ///< all must hold
+  std::size_t limit = 100;            ///< 1..10000
+  std::string cursor;                 ///< `next` of the previous page
+  /// Events examined before a page is returned short (with `next`), so that a query no index
+  /// narrows answers in bounded time; the caller continues with the cursor.
+  std::uint64_t max_examined = 1'000'000;
+};
+
+struct EventPage {
+  std::vector<std::string> items;   ///< the events' JSON, newest first
+  std::optional<std::string> next;  ///< cursor of the next page, absent at the end
+  std::uint64_t examined = 0;       ///< events read and checked for this page
+  std::string index;                ///< the indexed field that drove the search, or empty
+};
+
+/// The fields with a secondary index: source.ip, destination.ip, user.name, host.name, rule.id.
+auto indexed_event_fields() -> std::span<const std::string_view>;
+
 /// The evidence store: one RocksDB instance per engagement under
 /// `<data_dir>/engagements/<name>/` plus `<data_dir>/system/` for accounts, sessions and the
 /// audit trail.
@@ -190,13 +233,19 @@ public:
 
   // --- events ---------------------------------------------------------------------------
 
-  /// Stores normalized events (each must have `ref` set to its raw record) and advances the
-  /// engagement's processed-sequence checkpoint to `processed_through`, atomically.
+  /// Stores normalized events (each must have `ref` set to its raw record, in ascending
+  /// sequence) as one zstd-compressed block with its postings (one key per distinct indexed
+  /// value) and advances the engagement's processed-sequence checkpoint to
+  /// `processed_through`, atomically. Errors: invalid_argument (ref), internal, io_error.
   auto put_events(std::string_view engagement, std::span<const core::Event> events,
                   std::uint64_t processed_through) -> core::Status;
 
   /// The stored event (JSON) for a ledger sequence. Errors: not_found.
   auto read_event(std::string_view engagement, std::uint64_t seq) -> core::Result<std::string>;
+
+  /// Searches stored events (see EventQuery). Errors: invalid_argument (limit, cursor,
+  /// conditions), not_found (no such engagement), corruption.
+  auto query_events(const EventQuery& query) -> core::Result<EventPage>;
 
   /// Highest ledger sequence whose event is stored (normalization checkpoint).
   auto processed_seq(std::string_view engagement) -> std::uint64_t;
