@@ -1,17 +1,5 @@
 // siem: the command-line interface and daemon. The only place that wires modules together.
 
-#include <pwd.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <string>
-#include <vector>
-
-#include "args.hpp"
-#include "config.hpp"
-#include "daemon.hpp"
 #include "siem/api/accounts.hpp"
 #include "siem/core/json.hpp"
 #include "siem/core/time.hpp"
@@ -19,6 +7,20 @@
 #include "siem/parsers/normalizer.hpp"
 #include "siem/parsers/transcoder.hpp"
 #include "siem/store/store.hpp"
+
+#include "args.hpp"
+#include "config.hpp"
+#include "daemon.hpp"
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
 
 namespace siem::cmd {
 namespace {
@@ -36,6 +38,7 @@ commands:
   rules check  compile rule files and report each rule's status
   formats      list the log formats the normalizer knows
   raw          export the stored raw records (evidence), one JSON object per line
+  events       search stored events by field, network, prefix and time, newest first
   stats        counts of what the store holds (JSON)
   verify       walk every engagement's hash chain; name the first broken record
   backup       back the store up (encrypted, incremental; engine stopped)
@@ -456,6 +459,98 @@ source, position, received_at, hash (chain hash), raw (the record as received). 
   return 0;
 }
 
+auto cmd_events(const std::vector<std::string>& argv) -> int {
+  Args a(argv, {"--data", "--engagement", "--from", "--to", "--limit", "--cursor"}, {});
+  if (a.has("--help")) {
+    print(R"(usage: siem events --data DIR [--engagement E] [--from TIME] [--to TIME]
+                   [--limit N] [--cursor C] [FIELD=VALUE ...]
+
+Searches an engagement's stored events (default engagement: default) and prints them newest
+first, one JSON object per line. Every FIELD=VALUE condition must hold:
+  source.ip=10.0.0.0/8     a network, for fields holding IP addresses (*.ip)
+  user.name=adm*           a prefix, when the value ends in '*'
+  event.action=logon       otherwise the exact value (any element of an array)
+source.ip, destination.ip, user.name, host.name and rule.id are indexed; other fields are
+checked on each event read, so a search on them alone reads every event (in the time range).
+--from/--to (RFC 3339) select @timestamp in [from, to). --limit N stops after N events and
+prints the cursor to continue with on standard error. Safe beside a running engine.
+)");
+    return 0;
+  }
+  if (!a.error().empty()) {
+    return usage_error("events", a.error());
+  }
+  store::EventQuery q;
+  q.engagement = a.get_or("--engagement", "default");
+  q.cursor = a.get_or("--cursor", "");
+  for (const char* opt : {"--from", "--to"}) {
+    if (auto text = a.get(opt)) {
+      const auto t = core::parse_rfc3339(*text);
+      if (!t) {
+        return usage_error(
+            "events", std::string{opt} + " takes an RFC 3339 time such as 2026-11-27T08:00:00Z");
+      }
+      (std::string_view{opt} == "--from" ? q.from : q.to) = *t;
+    }
+  }
+  std::uint64_t limit = UINT64_MAX;
+  if (auto l = a.get("--limit")) {
+    const auto* end = l->data() + l->size();
+    if (std::from_chars(l->data(), end, limit).ptr != end || limit == 0) {
+      return usage_error("events", "--limit takes a positive number");
+    }
+  }
+  for (const auto& p : a.positionals()) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return usage_error("events", "expected FIELD=VALUE, got '" + p + "'");
+    }
+    auto c = store::EventCondition::parse(std::string_view{p}.substr(0, eq),
+                                          std::string_view{p}.substr(eq + 1));
+    if (!c) {
+      return usage_error("events", std::string{c.error().message()});
+    }
+    q.where.push_back(std::move(c).value());
+  }
+  auto st = open_store(a.get_or("--data", "./var/siem"), true);
+  if (!st) {
+    std::fprintf(stderr, "siem events: %s\n", st.error().to_string().c_str());
+    return 1;
+  }
+  std::uint64_t printed = 0;
+  std::uint64_t examined = 0;
+  std::string out;
+  for (;;) {
+    q.limit = static_cast<std::size_t>(std::min<std::uint64_t>(limit - printed, 1000));
+    auto page = (*st)->query_events(q);
+    if (!page) {
+      std::fprintf(stderr, "siem events: %s\n", page.error().to_string().c_str());
+      return 1;
+    }
+    examined += page->examined;
+    for (const auto& item : page->items) {
+      out += item;
+      out.push_back('\n');
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    out.clear();
+    printed += page->items.size();
+    if (!page->next) {
+      break;
+    }
+    q.cursor = *page->next;
+    if (printed >= limit) {
+      std::fprintf(stderr, "siem events: more events: continue with --cursor %s\n",
+                   q.cursor.c_str());
+      break;
+    }
+  }
+  std::fflush(stdout);
+  std::fprintf(stderr, "siem events: %llu events (%llu examined)\n",
+               static_cast<unsigned long long>(printed), static_cast<unsigned long long>(examined));
+  return 0;
+}
+
 auto cmd_stats(const std::vector<std::string>& argv) -> int {
   Args a(argv, {"--data"}, {});
   if (a.has("--help")) {
@@ -824,6 +919,9 @@ auto main(int argc, char** argv) -> int {
   }
   if (cmd == "raw") {
     return cmd_raw(rest);
+  }
+  if (cmd == "events") {
+    return cmd_events(rest);
   }
   if (cmd == "stats") {
     return cmd_stats(rest);

@@ -3,6 +3,7 @@
 #include "siem/api/accounts.hpp"
 #include "siem/core/json.hpp"
 #include "siem/core/raw_record.hpp"
+#include "siem/core/time.hpp"
 #include "siem/store/store.hpp"
 
 #include "http_util.hpp"
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <exception>
 
@@ -355,6 +357,20 @@ auto Handler::handle_api(const Request& req, std::string_view path, std::string_
     }
     return ok_json(200, std::move(incident).value());
   }
+  if (seg.size() == 1 && seg[0] == "events") {
+    if (method != "GET") {
+      return method_not_allowed("GET");
+    }
+    if (!can_read_records(role)) {
+      return error_response(403, "forbidden");
+    }
+    audit.detail = "search " + truncate(std::string{query}, 200);
+    auto r = search_events(query);
+    if (r.status >= 400) {
+      audit.detail += ": " + r.body;
+    }
+    return r;
+  }
   if ((seg[0] == "events" || seg[0] == "raw") && seg.size() == 2 && !seg[1].empty()) {
     if (method != "GET") {
       return method_not_allowed("GET");
@@ -510,6 +526,73 @@ auto Handler::list_incidents(std::string_view query) -> Response {
     return from_status(page.error());
   }
   return ok_json(200, page_json(*page));
+}
+
+auto Handler::search_events(std::string_view query) -> Response {
+  const auto q = parse_query(query);
+  const auto limit = parse_limit(q);
+  if (!limit) {
+    return error_response(400, "limit must be an integer from 1 to 500");
+  }
+  store::EventQuery eq;
+  eq.limit = *limit;
+  eq.engagement = query_value(q, "engagement").value_or("default");
+  if (!store::valid_name(eq.engagement)) {
+    return error_response(400, "malformed engagement name");
+  }
+  eq.cursor = query_value(q, "cursor").value_or("");
+  for (const char* bound : {"from", "to"}) {
+    if (const auto text = query_value(q, bound)) {
+      const auto t = core::parse_rfc3339(*text);
+      if (!t) {
+        return error_response(400, std::string{bound} + ": expected an RFC 3339 time such as "
+                                                        "2026-11-27T08:00:00Z");
+      }
+      (std::string_view{bound} == "from" ? eq.from : eq.to) = *t;
+    }
+  }
+  for (const auto& [key, value] : q) {
+    if (key == "engagement" || key == "cursor" || key == "limit" || key == "from" || key == "to") {
+      continue;
+    }
+    const bool name_ok =
+        !key.empty() && key.size() <= 128 && std::all_of(key.begin(), key.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_'
+                 || c == '-' || c == '@';
+        });
+    if (!name_ok) {
+      return error_response(400,
+                            "malformed field name in the query: " + json_string(truncate(key, 64)));
+    }
+    auto c = store::EventCondition::parse(key, value);
+    if (!c.has_value()) {
+      return from_status(c.error());
+    }
+    eq.where.push_back(std::move(c).value());
+  }
+  auto page = store_.query_events(eq);
+  if (!page.has_value()) {
+    if (page.error().code() == core::StatusCode::not_found) {
+      return ok_json(200, R"({"items":[],"next":null,"examined":0,"index":null})");
+    }
+    if (page.error().code() == core::StatusCode::unavailable) {
+      return error_response(503, page.error().message());
+    }
+    return from_status(page.error());
+  }
+  std::string out = "{\"items\":[";
+  for (std::size_t i = 0; i < page->items.size(); ++i) {
+    if (i > 0) {
+      out.push_back(',');
+    }
+    out += page->items[i];
+  }
+  out += "],\"next\":";
+  out += page->next ? json_string(*page->next) : std::string{"null"};
+  out += ",\"examined\":" + std::to_string(page->examined) + ",\"index\":";
+  out += page->index.empty() ? std::string{"null"} : json_string(page->index);
+  out.push_back('}');
+  return ok_json(200, out);
 }
 
 auto Handler::list_audit(std::string_view query) -> Response {

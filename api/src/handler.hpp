@@ -88,6 +88,8 @@ private:
   auto metrics() -> Response;
   auto list_incidents(std::string_view query) -> Response;
   auto list_audit(std::string_view query) -> Response;
+  /// GET /api/v1/events?engagement=&from=&to=&limit=&cursor=&<field>=<value>...
+  auto search_events(std::string_view query) -> Response;
   auto list_users() -> Response;
   auto create_user(const Request& req, AuditInfo& audit) -> Response;
   auto read_record(std::string_view kind, std::string_view segment) -> Response;

@@ -100,6 +100,17 @@ for k in $(seq 0 $((STEPS - 1))); do
 done
 pass "all $STEPS sequence steps resolve to their event and to a raw line sent"
 
+# Event search through the index: the attacker's network and one targeted account.
+curl -sf "${AUTH[@]}" "$API/api/v1/events?source.ip=198.51.100.0%2F24&user.name=admin" >"$WORK/search.json" \
+  || fail "event search"
+[ "$(json 'len(d["items"])' <"$WORK/search.json")" = 5 ] || fail "search for admin from the attacker's /24: $(cat "$WORK/search.json")"
+[ "$(json 'all(e["user"]["name"] == "admin" and e["source"]["ip"] == "'$ATTACKER'" for e in d["items"])' <"$WORK/search.json")" = True ] \
+  || fail "search returned other events"
+[ "$(json 'd["index"]' <"$WORK/search.json")" = user.name ] || fail "search not driven by the user.name index"
+code=$(curl -s -o "$WORK/body" -w '%{http_code}' "${AUTH[@]}" "$API/api/v1/events?source.ip=198.51.100.0%2F40")
+[ "$code" = 400 ] || fail "bad network answered $code"
+pass "event search: 5 events for admin from $ATTACKER/24, 400 on a bad network"
+
 code=$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$API/api/v1/raw/not-a-ref")
 [ "$code" = 400 ] || fail "malformed ref answered $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$API/api/v1/incidents/00000000-0000-0000-0000-000000000000")
@@ -121,6 +132,16 @@ grep -q "intact, 13 records" "$WORK/verify.out" || fail "verify output: $(cat "$
 grep -Eq "intact, 13 records verified, [1-9][0-9]* signed checkpoints, [1-9][0-9]* published anchors" \
   "$WORK/verify.out" || fail "no checkpoint at shutdown: $(cat "$WORK/verify.out")"
 pass "clean shutdown, verify intact with signed checkpoints and published anchors, stats"
+
+"$SIEM" events --data "$DATA" "source.ip=$ATTACKER" >"$WORK/events.jsonl" 2>"$WORK/events.err" \
+  || fail "siem events: $(cat "$WORK/events.err")"
+[ "$(wc -l <"$WORK/events.jsonl")" = 13 ] || fail "siem events source.ip=$ATTACKER: $(wc -l <"$WORK/events.jsonl") lines"
+"$SIEM" events --data "$DATA" --limit 2 'user.name=adm*' >"$WORK/events.jsonl" 2>"$WORK/events.err" || fail "siem events --limit"
+[ "$(wc -l <"$WORK/events.jsonl")" = 2 ] || fail "siem events --limit 2"
+grep -q "continue with --cursor" "$WORK/events.err" || fail "no cursor to continue: $(cat "$WORK/events.err")"
+if "$SIEM" events --data "$DATA" "source.ip=not-an-ip" 2>"$WORK/events.err"; then fail "bad condition accepted"; fi
+grep -q "not an IP address" "$WORK/events.err" || fail "bad condition error: $(cat "$WORK/events.err")"
+pass "siem events: 13 events from the attacker, --limit with a cursor, bad condition named"
 
 # Backup and restore round trip through the CLI: the restored store verifies and exports the
 # same evidence; restoring over a store is refused.
