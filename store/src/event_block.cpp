@@ -151,7 +151,9 @@ auto EventBlockReader::open(std::uint64_t first_seq, std::string_view value) -> 
   Reader r(value.substr(kMagic.size()));
   const auto count = r.varint();
   frame_events_ = r.varint();
-  if (!r.ok() || count == 0 || count > (std::uint64_t{1} << 32) || frame_events_ == 0
+  // Each event takes at least two header bytes: a larger count is corrupt (and must not
+  // size an allocation).
+  if (!r.ok() || count == 0 || count > value.size() / 2 || frame_events_ == 0
       || frame_events_ > 65536) {
     return corrupt(first_seq, "bad header");
   }
