@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Store throughput per profile: ~500-byte records appended in ledger batches of 512 with the
-# default group commit (fsync every 16 batches), one normalized event stored per record, then
-# the chain verified. Release build, one thread, data on local disk.
+# default group commit (fsync every 16 batches), one normalized event stored per record with
+# its postings, then the chain verified and indexed searches timed. Release build, one thread,
+# data on local disk.
 # usage: bench/store.sh [RECORDS] [BUILD_DIR]   (default 1000000 records, build-bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
