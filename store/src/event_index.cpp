@@ -4,7 +4,6 @@
 #include "event_block.hpp"
 #include <arpa/inet.h>
 #include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -113,62 +112,160 @@ auto summary_key(std::uint64_t block_first) -> std::string {
   return k;
 }
 
-// --- postings builder ---------------------------------------------------------------------
+// --- the open segment ----------------------------------------------------------------------
 
-void PostingsBuilder::clear() {
-  values_.clear();
-  entries_.clear();
+auto KeyMatch::matches(std::string_view key_form) const -> bool {
+  switch (kind) {
+    case Kind::exact:
+      return key_form == form;
+    case Kind::prefix:
+      return key_form.starts_with(form);
+    case Kind::cidr: {
+      if (key_form.size() != 17 || !key_form.starts_with(form)) {
+        return false;
+      }
+      const auto* v = reinterpret_cast<const unsigned char*>(key_form.data() + 1);
+      return !std::lexicographical_compare(v, v + 16, lo.begin(), lo.end())
+             && !std::lexicographical_compare(hi.begin(), hi.end(), v, v + 16);
+    }
+  }
+  return false;
 }
 
-void PostingsBuilder::add(std::uint8_t id, std::string_view value, std::uint32_t index) {
-  const auto offset = values_.size();
-  if (!append_index_value(id, value, values_)) {
+void SegmentIndex::reset(std::uint32_t segment) {
+  segment_ = segment;
+  arena_.clear();
+  values_.clear();
+  std::fill(table_.begin(), table_.end(), 0U);
+  postings_.clear();
+  blocks_.clear();
+}
+
+void SegmentIndex::grow() {
+  const std::size_t size = table_.empty() ? 4096 : table_.size() * 2;
+  table_.assign(size, 0U);
+  const std::size_t mask = size - 1;
+  for (std::uint32_t v = 0; v < values_.size(); ++v) {
+    auto h = std::hash<std::string_view>{}(form(values_[v])) & mask;
+    while (table_[h] != 0) {
+      h = (h + 1) & mask;
+    }
+    table_[h] = v + 1;
+  }
+}
+
+void SegmentIndex::add(std::uint8_t id, std::string_view value, std::uint64_t block,
+                       std::uint32_t index) {
+  scratch_.clear();
+  scratch_.push_back(static_cast<char>(id));
+  if (!append_index_value(id, value, scratch_)) {
     return;
   }
-  entries_.push_back({id, static_cast<std::uint32_t>(offset),
-                      static_cast<std::uint32_t>(values_.size() - offset), index});
+  if ((values_.size() + 1) * 2 > table_.size()) {
+    grow();
+  }
+  const std::size_t mask = table_.size() - 1;
+  auto h = std::hash<std::string_view>{}(scratch_)&mask;
+  const auto at = static_cast<std::uint32_t>(postings_.size());
+  while (table_[h] != 0) {
+    auto& v = values_[table_[h] - 1];
+    if (form(v) == scratch_) {
+      postings_.push_back({block, index, UINT32_MAX});
+      postings_[v.tail].next = at;
+      v.tail = at;
+      ++v.count;
+      return;
+    }
+    h = (h + 1) & mask;
+  }
+  table_[h] = static_cast<std::uint32_t>(values_.size()) + 1;
+  values_.push_back({static_cast<std::uint32_t>(arena_.size()),
+                     static_cast<std::uint32_t>(scratch_.size()), at, at, 1});
+  arena_.append(scratch_);
+  postings_.push_back({block, index, UINT32_MAX});
 }
 
-void PostingsBuilder::emit(std::uint64_t block_first, std::size_t count,
-                           std::optional<core::TimeMs> min_time,
-                           std::optional<core::TimeMs> max_time, rocksdb::WriteBatch& wb,
-                           rocksdb::ColumnFamilyHandle* cf) {
-  std::sort(entries_.begin(), entries_.end(), [this](const Entry& a, const Entry& b) {
-    if (a.id != b.id) {
-      return a.id < b.id;
-    }
-    const auto c = entry_value(a).compare(entry_value(b));
-    return c != 0 ? c < 0 : a.index < b.index;
-  });
-  const auto seg = segment_of(block_first);
-  std::size_t i = 0;
-  while (i < entries_.size()) {
-    const auto& head = entries_[i];
-    const auto v = entry_value(head);
-    std::size_t j = i;
-    while (j < entries_.size() && entries_[j].id == head.id && entry_value(entries_[j]) == v) {
-      ++j;
-    }
-    key_.clear();
-    put_be32(key_, seg);
-    key_.push_back(static_cast<char>(head.id));
-    key_.append(v);
-    put_be64(key_, block_first);
-    value_.clear();
-    put_varint(value_, j - i);
-    std::uint32_t prev = 0;
-    for (auto k = i; k < j; ++k) {
-      put_varint(value_, entries_[k].index - prev);
-      prev = entries_[k].index;
-    }
-    wb.Put(cf, key_, value_);
-    i = j;
+void SegmentIndex::add_block(std::uint64_t block, std::size_t count,
+                             std::optional<core::TimeMs> min_time,
+                             std::optional<core::TimeMs> max_time) {
+  blocks_.push_back({block, count, encode_time(min_time), encode_time(max_time)});
+}
+
+auto SegmentIndex::write(const std::function<core::Status(std::string_view, std::string_view)>& put)
+    -> core::Status {
+  std::string key;
+  std::string value;
+  for (const auto& b : blocks_) {  // field 0 sorts first
+    key = summary_key(b.block);
+    value.clear();
+    put_varint(value, b.count);
+    put_varint(value, b.min_time);
+    put_varint(value, b.max_time);
+    SIEM_TRY(put(key, value));
   }
-  value_.clear();
-  put_varint(value_, count);
-  put_varint(value_, encode_time(min_time));
-  put_varint(value_, encode_time(max_time));
-  wb.Put(cf, summary_key(block_first), value_);
+  std::vector<std::uint32_t> order(values_.size());
+  for (std::uint32_t v = 0; v < order.size(); ++v) {
+    order[v] = v;
+  }
+  std::sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
+    return form(values_[a]) < form(values_[b]);
+  });
+  const std::uint64_t base = std::uint64_t{segment_} << kSegmentBits;
+  for (const auto v : order) {
+    key.clear();
+    put_be32(key, segment_);
+    key.append(form(values_[v]));
+    value.clear();
+    put_varint(value, values_[v].count);
+    std::uint64_t prev = base;
+    for (auto p = values_[v].head; p != UINT32_MAX; p = postings_[p].next) {
+      put_varint(value, postings_[p].block - prev);
+      put_varint(value, postings_[p].index);
+      prev = postings_[p].block;
+    }
+    SIEM_TRY(put(key, value));
+  }
+  return core::Status::ok();
+}
+
+void SegmentIndex::postings(const KeyMatch& m, std::vector<Candidate>& out) const {
+  const auto take = [&](const Value& v) {
+    for (auto p = v.head; p != UINT32_MAX; p = postings_[p].next) {
+      out.push_back({postings_[p].block, postings_[p].index});
+    }
+  };
+  if (m.kind == KeyMatch::Kind::exact) {
+    if (table_.empty()) {
+      return;
+    }
+    const std::size_t mask = table_.size() - 1;
+    for (auto h = std::hash<std::string_view>{}(m.form) & mask; table_[h] != 0;
+         h = (h + 1) & mask) {
+      const auto& v = values_[table_[h] - 1];
+      if (form(v) == m.form) {
+        take(v);
+        return;
+      }
+    }
+    return;
+  }
+  for (const auto& v : values_) {
+    if (m.matches(form(v))) {
+      take(v);
+    }
+  }
+}
+
+void SegmentIndex::blocks(std::optional<core::TimeMs> from, std::optional<core::TimeMs> to,
+                          std::vector<Candidate>& out) const {
+  for (const auto& b : blocks_) {
+    const auto lo = decode_time(b.min_time);
+    const auto hi = decode_time(b.max_time);
+    if ((from || to) && (!lo || !hi || (to && *lo >= *to) || (from && *hi < *from))) {
+      continue;
+    }
+    out.push_back({b.block, kAllEvents});
+  }
 }
 
 // --- conditions ---------------------------------------------------------------------------
@@ -409,44 +506,38 @@ auto EventMatcher::timestamp(std::string_view json) -> std::optional<core::TimeM
   return t ? core::parse_rfc3339(*t) : std::nullopt;
 }
 
+void index_json(EventMatcher& fields, std::string_view json,
+                const std::function<void(std::uint8_t, std::string_view)>& add) {
+  for (const auto field : indexed_event_fields()) {
+    if (const auto v = fields.field_text(json, field)) {
+      add(indexed_field_id(field), *v);
+    }
+  }
+}
+
 // --- search -------------------------------------------------------------------------------
 
 namespace {
 
-constexpr std::uint32_t kAll = UINT32_MAX;
-
-struct Candidate {
-  std::uint64_t block;
-  std::uint32_t index;  // kAll: every event of the block
-};
-
-// The key range of the driving condition inside one segment.
-struct Range {
-  std::string start;   // first key
-  std::string prefix;  // keys must start with this
-  bool cidr = false;
-  Ip16 hi{};  // cidr: the 16 value bytes must be <= hi
-};
-
-auto driver_range(std::uint32_t seg, std::uint8_t id, const Compiled& c) -> Range {
-  Range r;
-  put_be32(r.prefix, seg);
-  r.prefix.push_back(static_cast<char>(id));
-  const auto* cond = c.cond;
-  if (cond->op == EventCondition::Op::cidr) {
-    r.cidr = true;
-    r.hi = c.hi;
-    r.start = r.prefix;
-    r.start.append(reinterpret_cast<const char*>(c.lo.data()), c.lo.size());
-    return r;
+// The key forms the driving condition selects.
+auto driver_match(std::uint8_t id, const Compiled& c) -> KeyMatch {
+  KeyMatch m;
+  m.form.push_back(static_cast<char>(id));
+  switch (c.cond->op) {
+    case EventCondition::Op::cidr:
+      m.kind = KeyMatch::Kind::cidr;
+      m.lo = c.lo;
+      m.hi = c.hi;
+      break;
+    case EventCondition::Op::prefix:
+      m.kind = KeyMatch::Kind::prefix;
+      append_escaped(c.cond->value, m.form);
+      break;
+    case EventCondition::Op::equals:
+      append_index_value(id, c.cond->value, m.form);
+      break;
   }
-  if (cond->op == EventCondition::Op::prefix) {
-    append_escaped(cond->value, r.prefix);
-  } else {
-    append_index_value(id, cond->value, r.prefix);
-  }
-  r.start = r.prefix;
-  return r;
+  return m;
 }
 
 auto parse_cursor(std::string_view s, std::uint64_t& out) -> bool {
@@ -454,11 +545,75 @@ auto parse_cursor(std::string_view s, std::uint64_t& out) -> bool {
   return ec == std::errc{} && p == s.data() + s.size() && out > 0;
 }
 
+// Candidates of segment `seg` from its table file.
+auto disk_candidates(rocksdb::Iterator& it, std::uint32_t seg, const KeyMatch* m,
+                     std::optional<core::TimeMs> from, std::optional<core::TimeMs> to,
+                     std::vector<Candidate>& out) -> core::Status {
+  std::string prefix;
+  put_be32(prefix, seg);
+  if (m == nullptr) {
+    prefix.push_back(static_cast<char>(kSummaryField));
+    for (it.Seek(prefix); it.Valid() && it.key().starts_with(prefix); it.Next()) {
+      const auto key = it.key().ToStringView();
+      if (key.size() != prefix.size() + 8) {
+        continue;
+      }
+      Reader r(it.value().ToStringView());
+      r.varint();
+      const auto lo = decode_time(r.varint());
+      const auto hi = decode_time(r.varint());
+      if ((from || to) && (!lo || !hi || (to && *lo >= *to) || (from && *hi < *from))) {
+        continue;  // no event of the block is in the time range
+      }
+      out.push_back({get_be64(key.substr(prefix.size())), kAllEvents});
+    }
+  } else {
+    const auto start =
+        prefix
+        + (m->kind == KeyMatch::Kind::cidr
+               ? m->form + std::string(reinterpret_cast<const char*>(m->lo.data()), 16)
+               : m->form);
+    prefix += m->form;
+    for (it.Seek(start); it.Valid() && it.key().starts_with(prefix); it.Next()) {
+      const auto key = it.key().ToStringView();
+      const auto form = key.substr(4);
+      if (!m->matches(form)) {
+        if (m->kind == KeyMatch::Kind::exact) {
+          break;
+        }
+        if (m->kind == KeyMatch::Kind::cidr) {
+          break;  // keys are in address order: past the network's end
+        }
+        continue;
+      }
+      Reader r(it.value().ToStringView());
+      const auto n = r.varint();
+      std::uint64_t block = std::uint64_t{seg} << kSegmentBits;
+      for (std::uint64_t k = 0; k < n && r.ok(); ++k) {
+        block += r.varint();
+        out.push_back({block, static_cast<std::uint32_t>(r.varint())});
+      }
+      if (!r.ok()) {
+        return {core::StatusCode::corruption,
+                "postings of segment " + std::to_string(seg) + " cannot be decoded"};
+      }
+      if (m->kind == KeyMatch::Kind::exact) {
+        break;
+      }
+    }
+  }
+  if (!it.status().ok()) {
+    return core::io_error("postings: " + it.status().ToString());
+  }
+  return core::Status::ok();
+}
+
 }  // namespace
 
 auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
                      rocksdb::ColumnFamilyHandle* postings, std::uint64_t last_seq,
-                     const EventQuery& q) -> core::Result<EventPage> {
+                     const OpenSegmentFn& open_segment, const EventQuery& q)
+    -> core::Result<EventPage> {
   if (q.limit == 0 || q.limit > 10'000) {
     return core::invalid_argument("limit must be 1..10000");
   }
@@ -470,30 +625,26 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
     return core::invalid_argument("empty time range: from must be before to");
   }
   // The driving condition: an indexed equality, else an indexed CIDR or prefix.
-  const Compiled* driver = nullptr;
-  std::uint8_t driver_id = 0;
   std::vector<Compiled> compiled;
   compiled.reserve(q.where.size());
   for (const auto& c : q.where) {
     SIEM_TRY_ASSIGN(auto cc, compile(c));
     compiled.push_back(std::move(cc));
   }
-  for (int pass = 0; pass < 2 && driver == nullptr; ++pass) {
+  std::optional<KeyMatch> driver;
+  EventPage page;
+  for (int pass = 0; pass < 2 && !driver; ++pass) {
     for (const auto& c : compiled) {
       const auto id = indexed_field_id(c.cond->field);
       const bool usable = id != 0 && !(ip_id(id) && c.cond->op == EventCondition::Op::prefix);
       if (usable && (pass == 1 || c.cond->op == EventCondition::Op::equals)) {
-        driver = &c;
-        driver_id = id;
+        driver = driver_match(id, c);
+        page.index = c.cond->field;
         break;
       }
     }
   }
 
-  EventPage page;
-  if (driver != nullptr) {
-    page.index = driver->cond->field;
-  }
   EventMatcher matcher(q.where);
   EventBlockReader block;
   rocksdb::PinnableSlice block_value;
@@ -512,58 +663,12 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
   if (before <= 1) {
     return page;
   }
+  const KeyMatch* m = driver ? &*driver : nullptr;
   for (std::int64_t seg = segment_of(before - 1); seg >= 0; --seg) {
     const auto s32 = static_cast<std::uint32_t>(seg);
     cands.clear();
-    if (driver != nullptr) {
-      const auto r = driver_range(s32, driver_id, *driver);
-      for (it->Seek(r.start); it->Valid(); it->Next()) {
-        const auto key = it->key().ToStringView();
-        if (!key.starts_with(r.prefix) || key.size() < r.prefix.size() + 8) {
-          break;
-        }
-        if (r.cidr) {
-          const auto* v = reinterpret_cast<const unsigned char*>(key.data() + 5);
-          if (std::lexicographical_compare(r.hi.begin(), r.hi.end(), v, v + 16)) {
-            break;
-          }
-        }
-        const auto block_first = get_be64(key.substr(key.size() - 8));
-        Reader pr(it->value().ToStringView());
-        const auto n = pr.varint();
-        std::uint64_t index = 0;
-        for (std::uint64_t k = 0; k < n && pr.ok(); ++k) {
-          index += pr.varint();
-          cands.push_back({block_first, static_cast<std::uint32_t>(index)});
-        }
-        if (!pr.ok()) {
-          return core::Status{
-              core::StatusCode::corruption,
-              "postings of block " + std::to_string(block_first) + " cannot be decoded"};
-        }
-      }
-    } else {
-      std::string prefix;
-      put_be32(prefix, s32);
-      prefix.push_back(static_cast<char>(kSummaryField));
-      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-        const auto key = it->key().ToStringView();
-        if (key.size() != prefix.size() + 8) {
-          continue;
-        }
-        Reader sr(it->value().ToStringView());
-        sr.varint();
-        const auto lo = decode_time(sr.varint());
-        const auto hi = decode_time(sr.varint());
-        if ((q.from || q.to)
-            && (!lo || !hi || (q.to && *lo >= *q.to) || (q.from && *hi < *q.from))) {
-          continue;  // no event of the block is in the time range
-        }
-        cands.push_back({get_be64(key.substr(prefix.size())), kAll});
-      }
-    }
-    if (!it->status().ok()) {
-      return core::io_error("postings: " + it->status().ToString());
+    if (!open_segment || !open_segment(s32, m, q.from, q.to, cands)) {
+      SIEM_TRY(disk_candidates(*it, s32, m, q.from, q.to, cands));
     }
     std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
       return a.block != b.block ? a.block > b.block : a.index > b.index;
@@ -577,7 +682,7 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
         block_value.Reset();
         const auto s = db->Get(ro, events, be64_key(c.block), &block_value);
         if (s.IsNotFound()) {
-          loaded_ok = false;  // expired after its postings' segment was last written
+          loaded_ok = false;  // expired after its segment's postings were written
           continue;
         }
         if (!s.ok()) {
@@ -586,12 +691,11 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
         SIEM_TRY(block.open(c.block, block_value.ToStringView()));
         loaded_ok = true;
       }
-      if (!loaded_ok || (c.index != kAll && c.index >= block.size())) {
+      if (!loaded_ok || (c.index != kAllEvents && c.index >= block.size())) {
         continue;
       }
-      const std::size_t hi =
-          c.index == kAll ? block.size() : std::min<std::size_t>(c.index + 1, block.size());
-      const std::size_t lo = c.index == kAll ? 0 : hi == 0 ? 0 : hi - 1;
+      const std::size_t hi = c.index == kAllEvents ? block.size() : c.index + 1;
+      const std::size_t lo = c.index == kAllEvents ? 0 : c.index;
       for (std::size_t i = hi; i-- > lo;) {
         const auto seq = block.seq(i);
         if (seq >= before) {
@@ -600,7 +704,7 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
         ++page.examined;
         bool hit = false;
         std::string_view json;
-        if (block.legacy() ? true : in_time(block.time(i))) {
+        if (block.legacy() || in_time(block.time(i))) {
           SIEM_TRY_ASSIGN(json, block.json(i));
           hit = (!block.legacy() || in_time(matcher.timestamp(json))) && matcher.matches(json);
         }

@@ -16,6 +16,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/version.h>
@@ -329,13 +330,16 @@ struct Engagement {
   // Processing state: written under process_mu.
   std::mutex process_mu;
   detail::EventBlockWriter block_writer;
-  detail::PostingsBuilder postings_builder;
   std::string event_json;
   std::string event_block;
   std::atomic<std::uint64_t> processed_seq{0};
   std::atomic<std::uint64_t> events_count{0};
   std::atomic<std::uint64_t> unparsed_count{0};
   std::atomic<std::uint64_t> incidents_count{0};
+
+  // The open segment's postings (event_index.hpp): written by put_events(), read by searches.
+  std::mutex index_mu;
+  detail::SegmentIndex open_index;
 };
 
 namespace {
@@ -359,9 +363,119 @@ auto index_text(const core::Event& ev, std::string_view field, std::array<char, 
   }
 }
 
-/// Rewrites an engagement's schema-1 event blocks (JSON, no postings) as schema-2 blocks with
-/// their postings, one WriteBatch per block (a block already rewritten is skipped, so an
-/// interrupted migration resumes), then records schema 2.
+/// Writes the open segment's postings and block summaries as one table file, in key order,
+/// and ingests it into the postings family (no WAL, no memtable: the segment's keys go in
+/// at the cost of writing a file); `next` becomes the open segment. Under index_mu.
+auto flush_segment(Engagement& e, std::uint32_t next) -> Status {
+  auto* db = e.inst->db.get();
+  if (!e.open_index.empty()) {
+    const auto path =
+        db->GetName() + "/postings-" + std::to_string(e.open_index.segment()) + ".sst";
+    const auto fail = [&](const Status& st) {
+      static_cast<void>(db->GetEnv()->DeleteFile(path));
+      return st;
+    };
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions{}, db->GetOptions(e.postings), e.postings);
+    if (auto st = map_status(writer.Open(path), "postings table " + path); !st) {
+      return fail(st);
+    }
+    if (auto st = e.open_index.write([&](std::string_view k, std::string_view v) {
+          return map_status(writer.Put(k, v), "postings table " + path);
+        });
+        !st) {
+      return fail(st);
+    }
+    if (auto st = map_status(writer.Finish(), "postings table " + path); !st) {
+      return fail(st);
+    }
+    rocksdb::IngestExternalFileOptions ingest;
+    // Copied, not moved: RocksDB 7.8 records a hard-linked file's size with the encryption
+    // prefix and then refuses the next open ("Sst file size mismatch"). The copy is
+    // encrypted like any table (the temporary file too).
+    ingest.move_files = false;
+    if (auto st = map_status(db->IngestExternalFile(e.postings, {path}, ingest), "postings ingest");
+        !st) {
+      return fail(st);
+    }
+    static_cast<void>(db->GetEnv()->DeleteFile(path));  // gone already when it was moved
+  }
+  e.open_index.reset(next);
+  return map_status(
+      db->Put(rocksdb::WriteOptions{}, e.meta, "postings_open", detail::be64_key(next)),
+      "postings");
+}
+
+/// Indexes the event blocks not yet in the open segment's postings: after a restart (the
+/// open segment lives in memory), after a migration, and for a read-only instance to catch
+/// up with the engine. In a writable instance a block of a later segment completes (flushes)
+/// the open one. Under index_mu.
+auto index_open_segment(Engagement& e, bool read_only) -> Status {
+  auto* db = e.inst->db.get();
+  auto open = static_cast<std::uint32_t>(get_u64(db, e.meta, "postings_open"));
+  {
+    // A segment whose table was ingested just before a crash, before postings_open moved on.
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e.postings));
+    for (;;) {
+      std::string prefix;
+      detail::put_be32(prefix, open);
+      it->Seek(prefix);
+      if (!it->Valid() || !it->key().starts_with(prefix)) {
+        break;
+      }
+      ++open;
+    }
+  }
+  if (open != e.open_index.segment()) {
+    e.open_index.reset(open);
+  }
+  const std::uint64_t start = e.open_index.empty() ? std::uint64_t{open} << detail::kSegmentBits
+                                                   : e.open_index.last_block() + 1;
+  detail::EventBlockReader reader;
+  detail::EventMatcher fields({});
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e.events));
+  for (it->Seek(detail::be64_key(start)); it->Valid(); it->Next()) {
+    const auto first = detail::get_be64(it->key().ToStringView());
+    if (auto st = reader.open(first, it->value().ToStringView()); !st) {
+      // A damaged block stays out of the index (reading it names the damage); the rest of
+      // the engagement stays searchable.
+      std::fprintf(stderr, "store: engagement %s: %s: not indexed\n", e.name.c_str(),
+                   st.to_string().c_str());
+      continue;
+    }
+    const auto seg = detail::segment_of(first);
+    if (seg != e.open_index.segment()) {
+      if (read_only) {
+        e.open_index.reset(seg);
+      } else {
+        SIEM_TRY(flush_segment(e, seg));
+      }
+    }
+    std::optional<core::TimeMs> lo;
+    std::optional<core::TimeMs> hi;
+    for (std::size_t i = 0; i < reader.size(); ++i) {
+      const auto text = reader.json(i);
+      if (!text) {
+        std::fprintf(stderr, "store: engagement %s: %s: events from %zu on not indexed\n",
+                     e.name.c_str(), text.error().to_string().c_str(), i);
+        break;
+      }
+      const auto json = *text;
+      detail::index_json(fields, json, [&](std::uint8_t id, std::string_view v) {
+        e.open_index.add(id, v, first, static_cast<std::uint32_t>(i));
+      });
+      if (const auto t = reader.legacy() ? fields.timestamp(json) : reader.time(i)) {
+        lo = lo ? std::min(*lo, *t) : *t;
+        hi = hi ? std::max(*hi, *t) : *t;
+      }
+    }
+    e.open_index.add_block(first, reader.size(), lo, hi);
+  }
+  return map_status(it->status(), "indexing events");
+}
+
+/// Rewrites an engagement's schema-1 event blocks (JSON) as schema-2 blocks, one WriteBatch
+/// per block (a block already rewritten is skipped, so an interrupted migration resumes), then
+/// records schema 2. The postings are built afterwards by index_open_segment().
 auto migrate_events(Engagement& e) -> Status {
   auto* db = e.inst->db.get();
   detail::EventBlockReader reader;
@@ -375,23 +489,13 @@ auto migrate_events(Engagement& e) -> Status {
       continue;
     }
     e.block_writer.clear();
-    e.postings_builder.clear();
     for (std::size_t i = 0; i < reader.size(); ++i) {
       SIEM_TRY_ASSIGN(const auto json, reader.json(i));
       SIEM_TRY(e.block_writer.add(reader.seq(i), fields.timestamp(json), json));
-      for (const auto field : indexed_event_fields()) {
-        if (const auto v = fields.field_text(json, field)) {
-          e.postings_builder.add(detail::indexed_field_id(field), *v,
-                                 static_cast<std::uint32_t>(i));
-        }
-      }
     }
-    rocksdb::WriteBatch wb;
     SIEM_TRY(e.block_writer.finish(e.event_block));
-    wb.Put(e.events, it->key(), e.event_block);
-    e.postings_builder.emit(first, reader.size(), e.block_writer.min_time(),
-                            e.block_writer.max_time(), wb, e.postings);
-    SIEM_TRY(map_status(db->Write(rocksdb::WriteOptions{}, &wb), "event migration"));
+    SIEM_TRY(map_status(db->Put(rocksdb::WriteOptions{}, e.events, it->key(), e.event_block),
+                        "event migration"));
     ++blocks;
   }
   SIEM_TRY(map_status(it->status(), "event migration"));
@@ -522,6 +626,10 @@ auto Store::Impl::load_engagement(const std::string& name, bool create) -> Resul
                                                 + " (this build reads 1 and "
                                                 + std::string{kSchemaVersion} + ")"};
     }
+  }
+  if (e->postings != nullptr) {
+    std::lock_guard lock(e->index_mu);
+    SIEM_TRY(index_open_segment(*e, options.read_only));
   }
   e->last_seq = get_u64(db, e->meta, "last_seq");
   if (db->Get(rocksdb::ReadOptions{}, e->meta, "head", &v).ok() && v.size() == e->head.size()) {
@@ -819,13 +927,10 @@ auto Store::put_events(std::string_view engagement, std::span<const core::Event>
   std::lock_guard lock(e->process_mu);
   rocksdb::WriteBatch wb;
   std::uint64_t unparsed = 0;
+  auto& writer = e->block_writer;
+  writer.clear();
   if (!events.empty()) {
-    auto& writer = e->block_writer;
-    auto& postings = e->postings_builder;
-    writer.clear();
-    postings.clear();
     std::uint64_t prev = 0;
-    std::array<char, 24> buf{};
     for (const auto& ev : events) {
       const auto ref = core::parse_ref(ev.ref);
       if (!ref || ref->engagement != engagement || ref->seq <= prev) {
@@ -836,21 +941,13 @@ auto Store::put_events(std::string_view engagement, std::span<const core::Event>
       prev = ref->seq;
       e->event_json.clear();
       ev.append_json(e->event_json);
-      const auto index = static_cast<std::uint32_t>(writer.count());
       SIEM_TRY(writer.add(ref->seq, ev.timestamp, e->event_json));
-      for (const auto field : indexed_event_fields()) {
-        if (const auto v = index_text(ev, field, buf)) {
-          postings.add(detail::indexed_field_id(field), *v, index);
-        }
-      }
       if (ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"}) {
         ++unparsed;
       }
     }
     SIEM_TRY(writer.finish(e->event_block));
     wb.Put(e->events, detail::be64_key(writer.first_seq()), e->event_block);
-    postings.emit(writer.first_seq(), writer.count(), writer.min_time(), writer.max_time(), wb,
-                  e->postings);
   }
   const auto processed = std::max<std::uint64_t>(processed_through, e->processed_seq);
   wb.Put(e->meta, "processed_seq", detail::be64_key(processed));
@@ -861,6 +958,25 @@ auto Store::put_events(std::string_view engagement, std::span<const core::Event>
   e->processed_seq = processed;
   e->events_count += events.size();
   e->unparsed_count += unparsed;
+  if (!events.empty() && e->postings != nullptr) {
+    // Indexed once the block is written (a failed write leaves no posting behind); lost at a
+    // crash with the rest of the open segment and rebuilt from the blocks at the next open.
+    std::lock_guard index_lock(e->index_mu);
+    const auto first = writer.first_seq();
+    if (detail::segment_of(first) != e->open_index.segment()) {
+      SIEM_TRY(flush_segment(*e, detail::segment_of(first)));
+    }
+    std::array<char, 24> buf{};
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      for (const auto field : indexed_event_fields()) {
+        if (const auto v = index_text(events[i], field, buf)) {
+          e->open_index.add(detail::indexed_field_id(field), *v, first,
+                            static_cast<std::uint32_t>(i));
+        }
+      }
+    }
+    e->open_index.add_block(first, events.size(), writer.min_time(), writer.max_time());
+  }
   return Status::ok();
 }
 
@@ -903,8 +1019,24 @@ auto Store::query_events(const EventQuery& query) -> Result<EventPage> {
   if (impl_->options.read_only) {  // a running engine may have written since the open
     static_cast<void>(db->TryCatchUpWithPrimary());
     last = get_u64(db, e->meta, "last_seq");
+    std::lock_guard lock(e->index_mu);
+    SIEM_TRY(index_open_segment(*e, true));
   }
-  return detail::run_event_query(db, e->events, e->postings, last, query);
+  const detail::OpenSegmentFn open_segment =
+      [e](std::uint32_t segment, const detail::KeyMatch* match, std::optional<core::TimeMs> from,
+          std::optional<core::TimeMs> to, std::vector<detail::Candidate>& out) {
+        std::lock_guard lock(e->index_mu);
+        if (segment != e->open_index.segment()) {
+          return false;
+        }
+        if (match != nullptr) {
+          e->open_index.postings(*match, out);
+        } else {
+          e->open_index.blocks(from, to, out);
+        }
+        return true;
+      };
+  return detail::run_event_query(db, e->events, e->postings, last, open_segment, query);
 }
 
 auto Store::processed_seq(std::string_view engagement) -> std::uint64_t {
