@@ -78,6 +78,17 @@ public:
     return v;
   }
 
+  /// The next n bytes as they are.
+  auto bytes(std::size_t n) -> std::string_view {
+    if (!ok_ || n > s_.size() - pos_) {
+      ok_ = false;
+      return {};
+    }
+    auto v = s_.substr(pos_, n);
+    pos_ += n;
+    return v;
+  }
+
   [[nodiscard]] auto ok() const -> bool { return ok_; }
 
   [[nodiscard]] auto done() const -> bool { return pos_ == s_.size(); }

@@ -43,6 +43,59 @@ auto decode_time(std::uint64_t v) -> std::optional<core::TimeMs> {
                                    ^ -static_cast<std::int64_t>(z & 1U));
 }
 
+// --- zstd -------------------------------------------------------------------------------
+
+Zstd::Zstd() : cctx_(ZSTD_createCCtx()), dctx_(ZSTD_createDCtx()) {
+  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, kLevel);
+  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 0);
+  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_contentSizeFlag, 1);
+}
+
+Zstd::~Zstd() {
+  ZSTD_freeCCtx(cctx_);
+  ZSTD_freeDCtx(dctx_);
+}
+
+auto Zstd::compress(std::string_view in, std::string& out) -> core::Status {
+  const auto bound = ZSTD_compressBound(in.size());
+  const auto at = out.size();
+  out.resize(at + bound);
+  const auto n = ZSTD_compress2(cctx_, out.data() + at, bound, in.data(), in.size());
+  if (ZSTD_isError(n) != 0U) {
+    out.resize(at);
+    return core::Status{core::StatusCode::internal,
+                        std::string{"zstd compression failed: "} + ZSTD_getErrorName(n)};
+  }
+  out.resize(at + n);
+  return core::Status::ok();
+}
+
+auto Zstd::decompress(std::string_view in, std::size_t max_size, std::string& out) -> core::Status {
+  const auto size = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_size) {
+    return {core::StatusCode::corruption,
+            "not a zstd frame of at most " + std::to_string(max_size) + " bytes"};
+  }
+  out.resize(size);
+  const auto n = ZSTD_decompressDCtx(dctx_, out.data(), out.size(), in.data(), in.size());
+  if (ZSTD_isError(n) != 0U || n != size) {
+    return {core::StatusCode::corruption, "zstd frame does not decompress"};
+  }
+  return core::Status::ok();
+}
+
+auto raw_block_records(Zstd& zstd, std::string_view value, std::string& out) -> core::Status {
+  if (!value.starts_with(kRawMagic)) {
+    return {core::StatusCode::corruption, "not a compressed raw block"};
+  }
+  return zstd.decompress(value.substr(kRawMagic.size()), kMaxRawBlock, out);
+}
+
+auto raw_block_value(Zstd& zstd, std::string_view records, std::string& out) -> core::Status {
+  out.assign(kRawMagic);
+  return zstd.compress(records, out);
+}
+
 // --- writer -----------------------------------------------------------------------------
 
 EventBlockWriter::EventBlockWriter() : cctx_(ZSTD_createCCtx()) {

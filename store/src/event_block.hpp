@@ -113,6 +113,39 @@ private:
   std::vector<std::string_view> frame_json_;
 };
 
+/// One zstd compression and one decompression context. Owned by one thread.
+class Zstd {
+public:
+  Zstd();
+  Zstd(const Zstd&) = delete;
+  auto operator=(const Zstd&) -> Zstd& = delete;
+  Zstd(Zstd&&) = delete;
+  auto operator=(Zstd&&) -> Zstd& = delete;
+  ~Zstd();
+
+  /// Appends the compressed form of `in` (one frame, level 1, content size recorded) to out.
+  auto compress(std::string_view in, std::string& out) -> core::Status;
+  /// Replaces out with the content of the frame `in`, at most `max_size` bytes.
+  /// Errors: corruption.
+  auto decompress(std::string_view in, std::size_t max_size, std::string& out) -> core::Status;
+
+private:
+  ZSTD_CCtx_s* cctx_;
+  ZSTD_DCtx_s* dctx_;
+};
+
+/// Raw ledger blocks since schema 2: this magic, then one zstd frame of the records
+///   varint(count) { varint(received_at) lp(source) lp(position) lp(peer) digest[32] lp(bytes) }*
+/// compressed before the WAL and its encryption see them. Schema-1 blocks (the records
+/// uncompressed, each chain hash as 64 hex characters) start with a non-zero byte.
+inline constexpr std::string_view kRawMagic{"\0R\2", 3};
+inline constexpr std::size_t kMaxRawBlock = std::size_t{256} << 20;
+
+/// The records of a schema-2 raw block value (decompressed into `out`). Errors: corruption.
+auto raw_block_records(Zstd& zstd, std::string_view value, std::string& out) -> core::Status;
+/// A schema-2 raw block value from its records. Errors: internal.
+auto raw_block_value(Zstd& zstd, std::string_view records, std::string& out) -> core::Status;
+
 /// zigzag(ms) + 1, or 0 for no time.
 auto encode_time(std::optional<core::TimeMs> t) -> std::uint64_t;
 auto decode_time(std::uint64_t v) -> std::optional<core::TimeMs>;

@@ -319,6 +319,8 @@ struct Engagement {
   std::atomic<std::uint64_t> last_seq{0};
   Digest head{};
   std::atomic<std::uint64_t> raw_count{0};
+  detail::Zstd raw_zstd;    // under append_mu
+  std::string raw_payload;  // under append_mu
   std::mutex sources_mu;
   std::map<std::string, std::uint64_t, std::less<>> source_counts;
 
@@ -706,10 +708,22 @@ auto Store::open(const StoreOptions& options) -> Result<std::unique_ptr<Store>> 
 
 namespace {
 
+// Raw block layout: detail::kRawMagic in event_block.hpp.
 /// Decodes one raw block; calls fn(record) for each. Returns corruption on a bad block.
 template <class Fn>
 auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std::string_view value,
                       Fn&& fn) -> Status {
+  const bool compressed = value.starts_with(detail::kRawMagic);
+  thread_local detail::Zstd zstd;
+  thread_local std::string payload;
+  if (compressed) {
+    if (auto st = detail::raw_block_records(zstd, value, payload); !st) {
+      return {StatusCode::corruption, "raw block at seq " + std::to_string(first_seq)
+                                          + " of engagement " + std::string{engagement} + ": "
+                                          + std::string{st.message()}};
+    }
+    value = payload;
+  }
   detail::Reader r(value);
   const auto count = r.varint();
   for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
@@ -720,7 +734,7 @@ auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std:
     rec.source = std::string{r.lp()};
     rec.position = std::string{r.lp()};
     rec.peer = std::string{r.lp()};
-    rec.hash = std::string{r.lp()};
+    rec.hash = compressed ? core::to_hex(r.bytes(32)) : std::string{r.lp()};
     rec.bytes = std::string{r.lp()};
     if (!r.ok()) {
       break;
@@ -755,8 +769,9 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
   }
   rocksdb::WriteBatch wb;
   Digest head = e->head;
-  std::string block;
-  detail::put_varint(block, batch.records.size());
+  std::string& payload = e->raw_payload;
+  payload.clear();
+  detail::put_varint(payload, batch.records.size());
   std::map<std::string, std::uint64_t, std::less<>> per_source;
   std::uint64_t seq = result.first_seq;
   result.hashes.reserve(batch.records.size());
@@ -764,18 +779,20 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
     const std::string& source = rec.source.empty() ? batch.source : rec.source;
     head = detail::chain_link(e->alg, head, seq, rec.received_at, source, rec.position, rec.bytes);
     const std::string hex = core::to_hex(detail::digest_view(head));
-    detail::put_varint(block, static_cast<std::uint64_t>(rec.received_at));
-    detail::put_lp(block, source);
-    detail::put_lp(block, rec.position);
-    detail::put_lp(block, rec.peer);
-    detail::put_lp(block, hex);
-    detail::put_lp(block, rec.bytes);
+    detail::put_varint(payload, static_cast<std::uint64_t>(rec.received_at));
+    detail::put_lp(payload, source);
+    detail::put_lp(payload, rec.position);
+    detail::put_lp(payload, rec.peer);
+    payload.append(detail::digest_view(head));
+    detail::put_lp(payload, rec.bytes);
     result.hashes.push_back(hex);
     ++per_source[source];
     ++seq;
   }
   const std::uint64_t last = seq - 1;
   if (!batch.records.empty()) {
+    std::string block;
+    SIEM_TRY(detail::raw_block_value(e->raw_zstd, payload, block));
     wb.Put(e->raw, detail::be64_key(result.first_seq), block);
     wb.Put(e->meta, "last_seq", detail::be64_key(last));
     wb.Put(e->meta, "head", std::string{detail::digest_view(head)});

@@ -1,6 +1,7 @@
 // libFuzzer target for the store's event blocks and search conditions:
 //  - the input's lines go through EventBlockWriter and must come back from EventBlockReader
 //    byte for byte, with their sequences and times;
+//  - raw ledger blocks: decompressing arbitrary frames, and a round trip;
 //  - the input itself, as a stored block value (schema 1, and schema 2 behind the magic),
 //    must decode or be refused as corruption, never crash or read out of bounds;
 //  - the input as an event's JSON is checked against conditions of every kind.
@@ -75,6 +76,16 @@ extern "C" auto LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t siz
   std::string v2("\0E\2", 3);
   v2.append(in);
   decode(v2);
+
+  // Raw ledger blocks: the input as a compressed block's frame must decompress or be
+  // refused; the input as records survives a round trip.
+  siem::store::detail::Zstd zstd;
+  std::string records;
+  std::string raw(siem::store::detail::kRawMagic);
+  raw.append(in);
+  static_cast<void>(siem::store::detail::raw_block_records(zstd, raw, records));
+  check(siem::store::detail::raw_block_value(zstd, in, raw).is_ok());
+  check(siem::store::detail::raw_block_records(zstd, raw, records).is_ok() && records == in);
 
   // Conditions on the input as an event.
   std::vector<siem::store::EventCondition> where;
