@@ -299,9 +299,31 @@ auto load_config(const std::string& path, Config& config) -> Status {
       } else if (key == "rules") {
         SIEM_TRY(get_string(v, key, config.rules));
       } else if (key == "store") {
-        SIEM_TRY(check_keys(v, "store", {"hash", "block_cache_mb", "encryption", "key_dir",
-                                         "anchor_file", "checkpoint_records",
-                                         "checkpoint_interval", "retention_days"}));
+        SIEM_TRY(check_keys(
+            v, "store",
+            {"hash", "block_cache_mb", "encryption", "key_dir", "anchor_file", "checkpoint_records",
+             "checkpoint_interval", "retention_days", "anchor_kafka"}));
+        if (const auto& k = v["anchor_kafka"]) {
+          if (!k.IsMap()) {
+            return err("store.anchor_kafka", "expected a map with brokers and topic");
+          }
+          SIEM_TRY(check_keys(k, "store.anchor_kafka", {"brokers", "topic", "properties"}));
+          auto& ak = config.anchor_kafka;
+          ak.where = "store.anchor_kafka";
+          if (k["brokers"]) {
+            SIEM_TRY(get_string(k["brokers"], "store.anchor_kafka.brokers", ak.brokers));
+          }
+          if (k["topic"]) {
+            SIEM_TRY(get_string(k["topic"], "store.anchor_kafka.topic", ak.topic));
+          }
+          if (k["properties"]) {
+            SIEM_TRY(
+                get_string_map(k["properties"], "store.anchor_kafka.properties", ak.properties));
+          }
+          if (ak.brokers.empty() || ak.topic.empty()) {
+            return err("store.anchor_kafka", "brokers and topic are both required");
+          }
+        }
         if (v["retention_days"]) {
           SIEM_TRY(get_uint(v["retention_days"], "store.retention_days",
                             config.store.retention_days));

@@ -1,13 +1,14 @@
 #pragma once
 
+#include "siem/api/server.hpp"
+#include "siem/core/status.hpp"
+#include "siem/ingest/kafka_publisher.hpp"
+#include "siem/ingest/source.hpp"
+#include "siem/store/store.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "siem/api/server.hpp"
-#include "siem/core/status.hpp"
-#include "siem/ingest/source.hpp"
-#include "siem/store/store.hpp"
 
 namespace siem::cmd {
 
@@ -29,6 +30,9 @@ struct Config {
   std::string rules;  ///< rule file or directory; empty = the built-in rule pack
   std::vector<ingest::SourceOptions> sources;
   bool sources_from_file = false;
+  /// store.anchor_kafka: also publish the signed checkpoint heads to this topic (off when
+  /// brokers is empty).
+  ingest::KafkaPublisher::Options anchor_kafka;
 
   [[nodiscard]] auto validate() const -> core::Status;
 };

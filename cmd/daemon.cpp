@@ -1,21 +1,22 @@
 #include "daemon.hpp"
 
+#include "siem/api/accounts.hpp"
+#include "siem/api/server.hpp"
+#include "siem/core/bounded_queue.hpp"
+#include "siem/correlate/correlator.hpp"
+#include "siem/ingest/kafka_publisher.hpp"
+#include "siem/ingest/parse_counters.hpp"
+#include "siem/ingest/source.hpp"
+#include "siem/parsers/normalizer.hpp"
+#include "siem/parsers/transcoder.hpp"
+#include "siem/store/store.hpp"
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <thread>
 #include <unordered_map>
-
-#include "siem/api/accounts.hpp"
-#include "siem/api/server.hpp"
-#include "siem/core/bounded_queue.hpp"
-#include "siem/correlate/correlator.hpp"
-#include "siem/ingest/parse_counters.hpp"
-#include "siem/ingest/source.hpp"
-#include "siem/parsers/normalizer.hpp"
-#include "siem/parsers/transcoder.hpp"
-#include "siem/store/store.hpp"
 
 namespace siem::cmd {
 namespace {
@@ -221,6 +222,20 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     rules = std::move(loaded).value();
   }
   config.store.data_dir = config.data;
+  // Declared before the store: the store publishes its last heads when it closes.
+  std::unique_ptr<ingest::KafkaPublisher> anchors;
+  if (!config.anchor_kafka.brokers.empty()) {
+    auto p = ingest::KafkaPublisher::create(config.anchor_kafka);
+    if (!p) {
+      std::fprintf(stderr, "siem: %s\n", p.error().to_string().c_str());
+      return 2;
+    }
+    anchors = std::move(p).value();
+    config.store.anchor_sink = [pub = anchors.get()](std::string_view engagement,
+                                                     std::string_view line) {
+      pub->publish(engagement, line);
+    };
+  }
   auto opened = store::Store::open(config.store);
   if (!opened) {
     std::fprintf(stderr, "siem: cannot open the store: %s\n", opened.error().to_string().c_str());
@@ -416,6 +431,9 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   api::Server server(config.api, store, clock);
   server.set_metrics_source([&] {
     std::string m = ingest::metrics_text(sources);
+    if (anchors) {
+      m += anchors->metrics_text();
+    }
     m += parse_counters.metrics_text();
     m += "# HELP siem_pipeline_queue_batches Batches waiting between stages.\n";
     m += "# TYPE siem_pipeline_queue_batches gauge\n";

@@ -527,7 +527,7 @@ struct Store::Impl {
   std::string audit_head;
 
   /// Appends one signed line to the anchor file (O_APPEND, fsync).
-  auto publish(const std::string& json) -> Status {
+  auto publish(std::string_view engagement, const std::string& json) -> Status {
     std::lock_guard lock(anchor_mu);
     const std::string path = anchor_path();
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -538,7 +538,13 @@ struct Store::Impl {
     const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())
                     && ::fsync(fd) == 0;
     ::close(fd);
-    return ok ? Status::ok() : core::io_error("cannot append to the anchor file " + path);
+    if (!ok) {
+      return core::io_error("cannot append to the anchor file " + path);
+    }
+    if (options.anchor_sink) {
+      options.anchor_sink(engagement, json);
+    }
+    return Status::ok();
   }
 
   auto anchor_path() const -> std::string {
@@ -1778,7 +1784,7 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
     rocksdb::WriteOptions wo;
     wo.sync = true;
     SIEM_TRY(map_status(db->Write(wo, &wb), "expiry checkpoint"));
-    SIEM_TRY(impl_->publish(json));
+    SIEM_TRY(impl_->publish(name, json));
     const std::string end = detail::be64_key(keep_from);
     rocksdb::WriteBatch del;
     del.DeleteRange(e->raw, detail::be64_key(0), end);
@@ -1835,7 +1841,7 @@ auto Store::checkpoint(std::string_view engagement) -> Result<std::optional<std:
   rocksdb::WriteOptions wo;
   wo.sync = true;
   SIEM_TRY(map_status(e->inst->db->Write(wo, &wb), "checkpoint"));
-  SIEM_TRY(impl_->publish(json));
+  SIEM_TRY(impl_->publish(e->name, json));
   e->checkpoint_seq = seq;
   e->checkpoint_time = now;
   return std::optional<std::string>{json};

@@ -39,6 +39,10 @@ struct StoreOptions {
   /// Append-only file the signed checkpoint heads are published to (ship it off the host:
   /// `siem verify --anchor` compares the store with it); empty means `<data_dir>/anchors.jsonl`.
   std::string anchor_file{};
+  /// Called with (engagement, line) after each signed head is appended to the anchor file,
+  /// to publish it elsewhere too (the engine sets it to a Kafka producer for
+  /// store.anchor_kafka). Must not block; called under the store's anchor lock.
+  std::function<void(std::string_view, std::string_view)> anchor_sink{};
   /// A checkpoint after this many records since the last one ...
   std::uint64_t checkpoint_records = 100'000;
   /// ... or this long after the last one when records came since (milliseconds).
