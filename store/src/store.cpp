@@ -512,6 +512,50 @@ auto migrate_events(Engagement& e) -> Status {
   return Status::ok();
 }
 
+/// Removes the incidents whose last change (modified_at) is older than `cutoff`, with their
+/// history. The creation-order index bounds the walk: an incident created after the cutoff
+/// cannot have been last changed before it. Under process_mu. Returns how many went.
+auto expire_incidents(Engagement& e, core::TimeMs cutoff) -> Result<std::uint64_t> {
+  auto* db = e.inst->db.get();
+  detail::EventMatcher fields({});
+  rocksdb::WriteBatch wb;
+  std::uint64_t n = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e.incidents));
+  for (it->Seek("c/"); it->Valid() && it->key().starts_with("c/"); it->Next()) {
+    const auto key = it->key().ToStringView();
+    if (key.size() < 10
+        || static_cast<core::TimeMs>(detail::get_be64(key.substr(2, 8))) >= cutoff) {
+      break;
+    }
+    const std::string id{it->value().ToStringView()};
+    std::string json;
+    const auto gs = db->Get(rocksdb::ReadOptions{}, e.incidents, "i/" + id, &json);
+    if (gs.ok()) {
+      const auto text = fields.field_text(json, "modified_at");
+      const auto modified = text ? core::parse_rfc3339(*text) : std::nullopt;
+      if (!modified || *modified >= cutoff) {
+        continue;  // still changing (or unreadable: kept)
+      }
+    } else if (!gs.IsNotFound()) {
+      return map_status(gs, "incident expiry");
+    }
+    wb.Delete(e.incidents, "i/" + id);
+    wb.Delete(e.incidents, it->key());
+    wb.DeleteRange(e.history, id + "/", id + "0");  // '0' follows '/'
+    ++n;
+  }
+  SIEM_TRY(map_status(it->status(), "incident expiry"));
+  if (n > 0) {
+    const auto left = e.incidents_count - std::min<std::uint64_t>(n, e.incidents_count);
+    wb.Put(e.meta, "count/incidents", detail::be64_key(left));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    SIEM_TRY(map_status(db->Write(wo, &wb), "incident expiry"));
+    e.incidents_count = left;
+  }
+  return n;
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -545,6 +589,53 @@ struct Store::Impl {
       options.anchor_sink(engagement, json);
     }
     return Status::ok();
+  }
+
+  /// Removes audit entries older than `cutoff` from the start of the trail (the newest always
+  /// stays: it holds the head). The last removed entry's sequence and hash are kept in meta
+  /// `audit_expiry`, so the trail's chain can be checked from there. Returns how many went.
+  auto expire_audit(core::TimeMs cutoff) -> Result<std::uint64_t> {
+    if (!system) {
+      return std::uint64_t{0};
+    }
+    auto* db = system->db.get();
+    auto* audit = system->cf("audit");
+    std::lock_guard lock(audit_mu);
+    detail::EventMatcher fields({});
+    std::uint64_t n = 0;
+    std::uint64_t through = 0;
+    std::string hash;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, audit));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const auto seq = detail::get_be64(it->key().ToStringView());
+      const auto json = it->value().ToStringView();
+      const auto text = fields.field_text(json, "time");
+      const auto t = text ? core::parse_rfc3339(*text) : std::nullopt;
+      if (seq >= audit_seq || !t || *t >= cutoff) {
+        break;
+      }
+      through = seq;
+      hash = fields.field_text(json, "hash").value_or("");
+      ++n;
+    }
+    SIEM_TRY(map_status(it->status(), "audit expiry"));
+    if (n == 0) {
+      return n;
+    }
+    core::JsonWriter w;
+    w.begin_object();
+    w.field("seq", static_cast<std::int64_t>(through));
+    w.field("hash", hash);
+    w.field("cutoff", core::format_rfc3339(cutoff));
+    w.field("entries", static_cast<std::int64_t>(n));
+    w.end_object();
+    rocksdb::WriteBatch wb;
+    wb.Put(system->cf("meta"), "audit_expiry", w.str());
+    wb.DeleteRange(audit, detail::be64_key(0), detail::be64_key(through + 1));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    SIEM_TRY(map_status(db->Write(wo, &wb), "audit expiry"));
+    return n;
   }
 
   auto anchor_path() const -> std::string {
@@ -1723,12 +1814,24 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
   }
   const core::TimeMs cutoff =
       now - static_cast<core::TimeMs>(impl_->options.retention_days) * 86'400'000;
+  bool any_hold = false;  // the audit trail is shared: any legal hold keeps all of it
   std::shared_lock lock(impl_->engagements_mu);
   for (auto& [name, e] : impl_->engagements) {
     auto* db = e->inst->db.get();
     std::string hold;
     if (db->Get(rocksdb::ReadOptions{}, e->meta, "legal_hold", &hold).ok()) {
+      any_hold = true;
       continue;
+    }
+    {
+      std::lock_guard plock(e->process_mu);
+      SIEM_TRY_ASSIGN(const auto incidents, expire_incidents(*e, cutoff));
+      if (incidents > 0) {
+        static_cast<void>(
+            append_audit({now, "retention", "local", "expire", name, 0,
+                          std::to_string(incidents) + " incidents last changed before "
+                              + core::format_rfc3339(cutoff)}));
+      }
     }
     std::lock_guard alock(e->append_mu);
     // Whole blocks from the start whose every record is older than the cutoff.
@@ -1798,6 +1901,15 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
     del.Put(e->meta, "count/raw", detail::be64_key(e->raw_count));
     SIEM_TRY(map_status(db->Write(wo, &del), "expiry"));
     out.emplace_back(name, through);
+  }
+  lock.unlock();
+  if (!any_hold) {
+    SIEM_TRY_ASSIGN(const auto entries, impl_->expire_audit(cutoff));
+    if (entries > 0) {
+      static_cast<void>(append_audit(
+          {now, "retention", "local", "expire", "audit", 0,
+           std::to_string(entries) + " audit entries before " + core::format_rfc3339(cutoff)}));
+    }
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include "siem/store/store.hpp"
 
 #include "siem/core/ids.hpp"
+#include "siem/core/incident.hpp"
 #include "siem/core/time.hpp"
 
 #include "codec.hpp"
@@ -11,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -818,6 +820,11 @@ BOOST_AUTO_TEST_CASE(retention_expires_whole_old_blocks_after_signed_checkpoint)
   auto opened = Store::open(o);
   BOOST_REQUIRE(opened.has_value());
   auto& s = **opened;
+  for (int i = 0; i < 3; ++i) {  // the trail's oldest entries
+    BOOST_REQUIRE(
+        s.append_audit({now - 2000 * day + i, "old-operator", "local", "GET", "/x", 200, ""})
+            .is_ok());
+  }
   BOOST_REQUIRE(s.append(dated({"old-1", "old-2", "old-3"}, now - 2000 * day)).has_value());
   BOOST_REQUIRE(s.append(dated({"old-4", "old-5"}, now - 1900 * day)).has_value());
   auto mixed = dated({"mixed-6", "new-7"}, now - 1826 * day);
@@ -826,9 +833,36 @@ BOOST_AUTO_TEST_CASE(retention_expires_whole_old_blocks_after_signed_checkpoint)
   BOOST_REQUIRE(s.set_legal_hold("default", true, "Li Na", "case 2026-17 in court").is_ok());
   BOOST_REQUIRE(s.append(dated({"new-8"}, now - day)).has_value());
   BOOST_REQUIRE(s.sync().is_ok());
+  // Incidents: one last changed 2000 days ago (two versions), one opened then but changed
+  // 10 days ago, one recent; audit entries from 2000 days ago and one from yesterday.
+  auto incident = [&](const std::string& id, std::int64_t created, std::int64_t modified,
+                      int version) {
+    siem::core::Incident inc;
+    inc.engagement = "default";
+    inc.id = id;
+    inc.title = id;
+    inc.created_at = created;
+    inc.modified_at = modified;
+    inc.version = version;
+    BOOST_REQUIRE(s.put_incident(inc).is_ok());
+  };
+  incident("inc-old", now - 2000 * day, now - 2000 * day, 1);
+  incident("inc-old", now - 2000 * day, now - 1999 * day, 2);
+  incident("inc-reopened", now - 2000 * day, now - 10 * day, 1);
+  incident("inc-new", now - day, now - day, 1);
+  BOOST_REQUIRE(
+      s.append_audit({now - day, "recent-operator", "local", "GET", "/y", 200, ""}).is_ok());
+  const auto audit_has = [&](const std::string& needle) {
+    const auto page = s.list_audit("", 1000);
+    BOOST_REQUIRE(page.has_value());
+    return std::any_of(page->items.begin(), page->items.end(),
+                       [&](const std::string& e) { return e.find(needle) != std::string::npos; });
+  };
 
   BOOST_TEST(s.expire(now).value().empty());  // on hold: nothing expires
   BOOST_TEST(s.read_raw("default", 1).has_value());
+  BOOST_TEST(s.get_incident("inc-old").has_value());
+  BOOST_TEST(audit_has("old-operator"));  // the shared audit trail waits for every hold
   BOOST_REQUIRE(s.set_legal_hold("default", false, "Li Na", "released").is_ok());
   auto expired = s.expire(now);
   BOOST_REQUIRE_MESSAGE(expired.has_value(), expired.error().to_string());
@@ -838,6 +872,16 @@ BOOST_AUTO_TEST_CASE(retention_expires_whole_old_blocks_after_signed_checkpoint)
   BOOST_TEST(s.read_raw("default", 5).error().code() == siem::core::StatusCode::not_found);
   BOOST_TEST(s.read_raw("default", 6).value().bytes == "mixed-6");
   BOOST_TEST(s.stats().value().totals.raw_records == 3U);
+  // The incident last changed 2000 days ago went with its history; the others stay.
+  BOOST_TEST(s.get_incident("inc-old").error().code() == siem::core::StatusCode::not_found);
+  BOOST_TEST(s.get_incident("inc-reopened").has_value());
+  BOOST_TEST(s.get_incident("inc-new").has_value());
+  BOOST_TEST(s.stats().value().totals.incidents == 2U);
+  BOOST_TEST(s.list_incidents("default", "", 10).value().items.size() == 2U);
+  BOOST_TEST(!audit_has("old-operator"));
+  BOOST_TEST(audit_has("recent-operator"));
+  BOOST_TEST(audit_has("1 incidents last changed before"));
+  BOOST_TEST(audit_has("3 audit entries before"));
   BOOST_TEST(s.expire(now).value().empty());  // nothing more to do
   auto rep = s.verify("default", tmp.path() + "/anchors.jsonl").value().at(0);
   BOOST_TEST(rep.ok, rep.problem);
@@ -846,8 +890,7 @@ BOOST_AUTO_TEST_CASE(retention_expires_whole_old_blocks_after_signed_checkpoint)
   std::ifstream in(tmp.path() + "/anchors.jsonl");
   const std::string anchors((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   BOOST_TEST(anchors.find(R"("expiry":"ledger","engagement":"default","seq":5)") != std::string::npos);
-  const auto audit = s.list_audit("", 10).value();
-  BOOST_TEST(audit.items.at(0).find("legal-hold-off") != std::string::npos);
+  BOOST_TEST(audit_has("legal-hold-off"));
   opened->reset();
 
   // An insider moves the expiry on to hide record 6: the signature no longer matches.
