@@ -16,8 +16,9 @@ constexpr std::string_view kMagic{
 // Level 1: ~4x on event JSON at several hundred MB/s; higher levels cost the writer more
 // than they save in WAL bytes to encrypt and fsync.
 constexpr int kLevel = 1;
-// A frame larger than this is corrupt (64 events of at most 1 MiB JSON each, with slack).
-constexpr std::size_t kMaxFrame = std::size_t{80} << 20;
+// A frame larger than this is corrupt: put_events() starts a new block after 32 MiB of JSON,
+// so a frame holds at most that plus one event (a 64 MiB record, escaped, fits).
+constexpr std::size_t kMaxFrame = std::size_t{512} << 20;
 
 auto corrupt(std::uint64_t first, std::string_view what) -> core::Status {
   return {core::StatusCode::corruption,
@@ -116,6 +117,7 @@ void EventBlockWriter::clear() {
   frames_.clear();
   min_.reset();
   max_.reset();
+  json_bytes_ = 0;
 }
 
 auto EventBlockWriter::add(std::uint64_t seq, std::optional<core::TimeMs> time,
@@ -127,6 +129,7 @@ auto EventBlockWriter::add(std::uint64_t seq, std::optional<core::TimeMs> time,
     max_ = max_ ? std::max(*max_, *time) : *time;
   }
   put_lp(frame_, json);
+  json_bytes_ += json.size();
   if (seqs_.size() % kFrameEvents == 0) {
     return flush_frame();
   }
@@ -227,8 +230,12 @@ auto EventBlockReader::open(std::uint64_t first_seq, std::string_view value) -> 
   sizes.reserve(nframes);
   std::uint64_t total = 0;
   for (std::uint64_t i = 0; i < nframes && r.ok(); ++i) {
-    sizes.push_back(r.varint());
-    total += sizes.back();
+    const auto n = r.varint();
+    if (n > value.size() - total) {  // also keeps the sum from wrapping
+      return corrupt(first_seq, "frame sizes do not add up");
+    }
+    sizes.push_back(n);
+    total += n;
   }
   if (!r.ok()) {
     return corrupt(first_seq, "truncated header");

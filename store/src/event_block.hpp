@@ -51,6 +51,9 @@ public:
 
   [[nodiscard]] auto count() const -> std::size_t { return seqs_.size(); }
 
+  /// JSON bytes added since clear().
+  [[nodiscard]] auto json_bytes() const -> std::size_t { return json_bytes_; }
+
   [[nodiscard]] auto first_seq() const -> std::uint64_t { return seqs_.empty() ? 0 : seqs_[0]; }
 
   /// Earliest and latest event time in the block (nullopt when no event has one).
@@ -69,6 +72,7 @@ private:
   std::string frames_;  // compressed frames so far
   std::optional<core::TimeMs> min_;
   std::optional<core::TimeMs> max_;
+  std::size_t json_bytes_ = 0;
 };
 
 class EventBlockReader {

@@ -508,9 +508,41 @@ auto EventMatcher::timestamp(std::string_view json) -> std::optional<core::TimeM
 
 void index_json(EventMatcher& fields, std::string_view json,
                 const std::function<void(std::uint8_t, std::string_view)>& add) {
-  for (const auto field : indexed_event_fields()) {
-    if (const auto v = fields.field_text(json, field)) {
-      add(indexed_field_id(field), *v);
+  fields.index_fields(json, add);
+}
+
+void EventMatcher::index_fields(std::string_view json,
+                                const std::function<void(std::uint8_t, std::string_view)>& add) {
+  static const std::array<std::string, kIndexed.size()> pointers = [] {
+    std::array<std::string, kIndexed.size()> out;
+    for (std::size_t i = 0; i < kIndexed.size(); ++i) {
+      out[i] = pointer_of(kIndexed[i]);
+    }
+    return out;
+  }();
+  simdjson::dom::element doc;
+  if (impl_->parser.parse(json.data(), json.size(), true).get(doc) != simdjson::SUCCESS) {
+    return;
+  }
+  char tmp[24];
+  for (std::size_t i = 0; i < kIndexed.size(); ++i) {
+    simdjson::dom::element el;
+    if (doc.at_pointer(pointers[i]).get(el) != simdjson::SUCCESS) {
+      continue;
+    }
+    const auto id = static_cast<std::uint8_t>(i + 1);
+    // As put_events() indexes: strings, and integers in decimal.
+    switch (el.type()) {
+      case simdjson::dom::element_type::STRING:
+        add(id, el.get_string().value_unsafe());
+        break;
+      case simdjson::dom::element_type::INT64: {
+        const auto r = std::to_chars(tmp, tmp + sizeof tmp, el.get_int64().value_unsafe());
+        add(id, std::string_view{tmp, static_cast<std::size_t>(r.ptr - tmp)});
+        break;
+      }
+      default:
+        break;
     }
   }
 }
@@ -621,6 +653,7 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
   if (!q.cursor.empty() && !parse_cursor(q.cursor, before)) {
     return core::invalid_argument("malformed cursor '" + q.cursor + "'");
   }
+  before = std::min(before, last_seq + 1);  // a cursor past the ledger starts at its end
   if (q.from && q.to && *q.from >= *q.to) {
     return core::invalid_argument("empty time range: from must be before to");
   }
@@ -652,7 +685,6 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
   bool loaded_ok = false;
   std::vector<Candidate> cands;
   rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, postings));
   const auto in_time = [&](std::optional<core::TimeMs> t) {
     if (!q.from && !q.to) {
       return true;
@@ -668,6 +700,9 @@ auto run_event_query(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
     const auto s32 = static_cast<std::uint32_t>(seg);
     cands.clear();
     if (!open_segment || !open_segment(s32, m, q.from, q.to, cands)) {
+      // A fresh iterator per segment: the segment may have been ingested as a table since
+      // the search began (it was the open one then).
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, postings));
       SIEM_TRY(disk_candidates(*it, s32, m, q.from, q.to, cands));
     }
     std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {

@@ -177,6 +177,10 @@ public:
   /// The text of a field in an event's JSON (numbers in decimal), for rebuilding postings
   /// from schema-1 blocks.
   auto field_text(std::string_view json, std::string_view field) -> std::optional<std::string>;
+  /// Calls add(field id, text) for each indexed field of an event's JSON that holds a string
+  /// or an integer (as put_events() indexes), parsing the JSON once.
+  void index_fields(std::string_view json,
+                    const std::function<void(std::uint8_t, std::string_view)>& add);
   /// `@timestamp` of an event's JSON.
   auto timestamp(std::string_view json) -> std::optional<core::TimeMs>;
 

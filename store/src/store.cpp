@@ -342,6 +342,8 @@ struct Engagement {
   // The open segment's postings (event_index.hpp): written by put_events(), read by searches.
   std::mutex index_mu;
   detail::SegmentIndex open_index;
+  bool index_stale = false;           // a segment flush failed: rebuild from the blocks
+  std::uint64_t indexed_through = 0;  // last sequence the index covers (read-only catch-up)
 };
 
 namespace {
@@ -447,6 +449,15 @@ auto index_open_segment(Engagement& e, bool read_only) -> Status {
     const auto seg = detail::segment_of(first);
     if (seg != e.open_index.segment()) {
       if (read_only) {
+        // The engine flushes the open segment before it indexes the next one; until its
+        // table shows here, keep it in memory and stop (searches go no further than this).
+        std::string prefix;
+        detail::put_be32(prefix, e.open_index.segment());
+        std::unique_ptr<rocksdb::Iterator> pit(db->NewIterator(rocksdb::ReadOptions{}, e.postings));
+        pit->Seek(prefix);
+        if (!e.open_index.empty() && (!pit->Valid() || !pit->key().starts_with(prefix))) {
+          break;
+        }
         e.open_index.reset(seg);
       } else {
         SIEM_TRY(flush_segment(e, seg));
@@ -471,6 +482,9 @@ auto index_open_segment(Engagement& e, bool read_only) -> Status {
       }
     }
     e.open_index.add_block(first, reader.size(), lo, hi);
+    if (reader.size() > 0) {
+      e.indexed_through = reader.seq(reader.size() - 1);
+    }
   }
   return map_status(it->status(), "indexing events");
 }
@@ -486,7 +500,12 @@ auto migrate_events(Engagement& e) -> Status {
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e.events));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const auto first = detail::get_be64(it->key().ToStringView());
-    SIEM_TRY(reader.open(first, it->value().ToStringView()));
+    if (auto st = reader.open(first, it->value().ToStringView()); !st) {
+      // Left as it is: reading it names the damage; the rest of the store migrates.
+      std::fprintf(stderr, "store: engagement %s: %s: not migrated\n", e.name.c_str(),
+                   st.to_string().c_str());
+      continue;
+    }
     if (!reader.legacy()) {
       continue;
     }
@@ -811,8 +830,18 @@ template <class Fn>
 auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std::string_view value,
                       Fn&& fn) -> Status {
   const bool compressed = value.starts_with(detail::kRawMagic);
+  // Not re-entrant: fn must not decode raw blocks itself (it would reuse `payload`).
   thread_local detail::Zstd zstd;
   thread_local std::string payload;
+
+  struct Shrink {  // an unusually large block's buffer is not kept by every thread
+
+    ~Shrink() {
+      if (payload.capacity() > (std::size_t{64} << 20)) {
+        std::string{}.swap(payload);
+      }
+    }
+  } shrink;
   if (compressed) {
     if (auto st = detail::raw_block_records(zstd, value, payload); !st) {
       return {StatusCode::corruption, "raw block at seq " + std::to_string(first_seq)
@@ -866,13 +895,35 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
   }
   rocksdb::WriteBatch wb;
   Digest head = e->head;
-  std::string& payload = e->raw_payload;
-  payload.clear();
-  detail::put_varint(payload, batch.records.size());
+  // One block per batch; a batch of more than kRawBlockTarget bytes is split so that no block
+  // decompresses to more than detail::kMaxRawBlock (records are at most 64 MiB each).
+  constexpr std::size_t kRawBlockTarget = std::size_t{64} << 20;
+  std::string& body = e->raw_payload;  // the current block's records
+  body.clear();
+  std::uint64_t block_first = result.first_seq;
+  std::uint64_t in_block = 0;
+  std::string records;
+  std::string block;
+  const auto put_block = [&]() -> Status {
+    records.clear();
+    detail::put_varint(records, in_block);
+    records.append(body);
+    SIEM_TRY(detail::raw_block_value(e->raw_zstd, records, block));
+    wb.Put(e->raw, detail::be64_key(block_first), block);
+    body.clear();
+    block_first += in_block;
+    in_block = 0;
+    return Status::ok();
+  };
   std::map<std::string, std::uint64_t, std::less<>> per_source;
   std::uint64_t seq = result.first_seq;
   result.hashes.reserve(batch.records.size());
   for (const auto& rec : batch.records) {
+    if (in_block > 0 && body.size() + rec.bytes.size() > kRawBlockTarget) {
+      SIEM_TRY(put_block());
+    }
+    std::string& payload = body;
+    ++in_block;
     const std::string& source = rec.source.empty() ? batch.source : rec.source;
     head = detail::chain_link(e->alg, head, seq, rec.received_at, source, rec.position, rec.bytes);
     const std::string hex = core::to_hex(detail::digest_view(head));
@@ -888,9 +939,7 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
   }
   const std::uint64_t last = seq - 1;
   if (!batch.records.empty()) {
-    std::string block;
-    SIEM_TRY(detail::raw_block_value(e->raw_zstd, payload, block));
-    wb.Put(e->raw, detail::be64_key(result.first_seq), block);
+    SIEM_TRY(put_block());
     wb.Put(e->meta, "last_seq", detail::be64_key(last));
     wb.Put(e->meta, "head", std::string{detail::digest_view(head)});
     wb.Put(e->meta, "count/raw", detail::be64_key(e->raw_count + batch.records.size()));
@@ -1042,26 +1091,52 @@ auto Store::put_events(std::string_view engagement, std::span<const core::Event>
   rocksdb::WriteBatch wb;
   std::uint64_t unparsed = 0;
   auto& writer = e->block_writer;
-  writer.clear();
-  if (!events.empty()) {
-    std::uint64_t prev = 0;
-    for (const auto& ev : events) {
-      const auto ref = core::parse_ref(ev.ref);
-      if (!ref || ref->engagement != engagement || ref->seq <= prev) {
-        return core::invalid_argument("event without a valid ref into engagement "
-                                      + std::string{engagement} + " (in ascending order): '"
-                                      + ev.ref + "'");
-      }
-      prev = ref->seq;
-      e->event_json.clear();
-      ev.append_json(e->event_json);
-      SIEM_TRY(writer.add(ref->seq, ev.timestamp, e->event_json));
-      if (ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"}) {
-        ++unparsed;
-      }
-    }
+  // Normally one block per call; a new one after kBlockJson bytes of JSON bounds what a
+  // reader decompresses for one frame.
+  constexpr std::size_t kBlockJson = std::size_t{32} << 20;
+
+  struct Written {
+    std::uint64_t first;
+    std::size_t begin;  // index into events
+    std::size_t count;
+    std::optional<core::TimeMs> min_time;
+    std::optional<core::TimeMs> max_time;
+  };
+
+  std::vector<Written> blocks;
+  std::size_t begin = 0;
+  const auto finish_block = [&](std::size_t end) -> Status {
     SIEM_TRY(writer.finish(e->event_block));
     wb.Put(e->events, detail::be64_key(writer.first_seq()), e->event_block);
+    blocks.push_back(
+        {writer.first_seq(), begin, end - begin, writer.min_time(), writer.max_time()});
+    writer.clear();
+    begin = end;
+    return Status::ok();
+  };
+  writer.clear();
+  std::uint64_t prev = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& ev = events[i];
+    const auto ref = core::parse_ref(ev.ref);
+    if (!ref || ref->engagement != engagement || ref->seq <= prev) {
+      return core::invalid_argument("event without a valid ref into engagement "
+                                    + std::string{engagement} + " (in ascending order): '" + ev.ref
+                                    + "'");
+    }
+    prev = ref->seq;
+    if (writer.count() > 0 && writer.json_bytes() >= kBlockJson) {
+      SIEM_TRY(finish_block(i));
+    }
+    e->event_json.clear();
+    ev.append_json(e->event_json);
+    SIEM_TRY(writer.add(ref->seq, ev.timestamp, e->event_json));
+    if (ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"}) {
+      ++unparsed;
+    }
+  }
+  if (writer.count() > 0) {
+    SIEM_TRY(finish_block(events.size()));
   }
   const auto processed = std::max<std::uint64_t>(processed_through, e->processed_seq);
   wb.Put(e->meta, "processed_seq", detail::be64_key(processed));
@@ -1072,24 +1147,44 @@ auto Store::put_events(std::string_view engagement, std::span<const core::Event>
   e->processed_seq = processed;
   e->events_count += events.size();
   e->unparsed_count += unparsed;
-  if (!events.empty() && e->postings != nullptr) {
-    // Indexed once the block is written (a failed write leaves no posting behind); lost at a
-    // crash with the rest of the open segment and rebuilt from the blocks at the next open.
-    std::lock_guard index_lock(e->index_mu);
-    const auto first = writer.first_seq();
-    if (detail::segment_of(first) != e->open_index.segment()) {
-      SIEM_TRY(flush_segment(*e, detail::segment_of(first)));
+  if (blocks.empty() || e->postings == nullptr) {
+    return Status::ok();
+  }
+  // Indexed once the blocks are written (a failed write leaves no posting behind); lost at a
+  // crash with the rest of the open segment and rebuilt from the blocks at the next open. The
+  // events are stored whatever happens here: an indexing failure (a segment table that cannot
+  // be written) is reported and repaired from the blocks on a later call, never returned.
+  std::lock_guard index_lock(e->index_mu);
+  if (e->index_stale) {
+    if (auto st = index_open_segment(*e, false); !st) {
+      std::fprintf(stderr, "store: engagement %s: event index still behind: %s\n", e->name.c_str(),
+                   st.to_string().c_str());
+    } else {
+      e->index_stale = false;  // the rebuild covered these blocks too
     }
-    std::array<char, 24> buf{};
-    for (std::size_t i = 0; i < events.size(); ++i) {
+    return Status::ok();
+  }
+  std::array<char, 24> buf{};
+  for (const auto& b : blocks) {
+    if (detail::segment_of(b.first) != e->open_index.segment()) {
+      if (auto st = flush_segment(*e, detail::segment_of(b.first)); !st) {
+        std::fprintf(stderr,
+                     "store: engagement %s: event index behind (repaired on a later "
+                     "call): %s\n",
+                     e->name.c_str(), st.to_string().c_str());
+        e->index_stale = true;
+        return Status::ok();
+      }
+    }
+    for (std::size_t i = 0; i < b.count; ++i) {
       for (const auto field : indexed_event_fields()) {
-        if (const auto v = index_text(events[i], field, buf)) {
-          e->open_index.add(detail::indexed_field_id(field), *v, first,
+        if (const auto v = index_text(events[b.begin + i], field, buf)) {
+          e->open_index.add(detail::indexed_field_id(field), *v, b.first,
                             static_cast<std::uint32_t>(i));
         }
       }
     }
-    e->open_index.add_block(first, events.size(), writer.min_time(), writer.max_time());
+    e->open_index.add_block(b.first, b.count, b.min_time, b.max_time);
   }
   return Status::ok();
 }
@@ -1132,9 +1227,9 @@ auto Store::query_events(const EventQuery& query) -> Result<EventPage> {
   std::uint64_t last = e->last_seq;
   if (impl_->options.read_only) {  // a running engine may have written since the open
     static_cast<void>(db->TryCatchUpWithPrimary());
-    last = get_u64(db, e->meta, "last_seq");
     std::lock_guard lock(e->index_mu);
     SIEM_TRY(index_open_segment(*e, true));
+    last = std::min(get_u64(db, e->meta, "last_seq"), e->indexed_through);
   }
   const detail::OpenSegmentFn open_segment =
       [e](std::uint32_t segment, const detail::KeyMatch* match, std::optional<core::TimeMs> from,

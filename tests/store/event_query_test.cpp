@@ -309,6 +309,14 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_named) {
   auto q = query({});
   q.limit = 0;
   BOOST_TEST(s->query_events(q).error().code() == StatusCode::invalid_argument);
+  // A cursor past the end of the ledger starts at its end (it used to walk 2^32 segments).
+  q = query({cond("user.name", "admin")}, 50);
+  q.cursor = "281474976710655";
+  const auto far = s->query_events(q);
+  BOOST_REQUIRE(far.has_value());
+  BOOST_TEST(far->items.size() == 50U);
+  BOOST_TEST(far->items.front()
+             == s->query_events(query({cond("user.name", "admin")}, 50)).value().items.front());
   q = query({});
   q.cursor = "12abc";
   BOOST_TEST(s->query_events(q).error().message().find("malformed cursor") != std::string::npos);

@@ -374,6 +374,37 @@ BOOST_AUTO_TEST_CASE(encrypted_at_rest_no_plaintext_in_any_file) {
   BOOST_TEST(!files_containing(plain.path(), "DISTINCTIVE").empty());
 }
 
+// A batch of more than 64 MiB is stored as several blocks, each of which reads back.
+BOOST_AUTO_TEST_CASE(large_batches_are_split_into_blocks) {
+  siem::test::TempDir tmp;
+  const std::string big(30U << 20, 'x');
+  {
+    auto store = open(tmp.path());
+    auto b = batch("s", {"small-1"});
+    for (int i = 0; i < 3; ++i) {
+      b.records.push_back({big + std::to_string(i), "s", "p", "", kRecent});
+    }
+    b.records.push_back({"small-5", "s", "p", "", kRecent});
+    BOOST_REQUIRE(store->append(b).has_value());
+    BOOST_REQUIRE(store->sync().is_ok());
+  }
+  std::size_t blocks = 0;
+  tamper(tmp.path(), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* raw) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, raw));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++blocks;
+    }
+  });
+  BOOST_TEST(blocks == 2U);  // records 1-3 (small + two of 30 MiB), then 4-5
+  auto store = open(tmp.path(), true);
+  BOOST_TEST(store->read_raw("default", 1).value().bytes == "small-1");
+  BOOST_TEST(store->read_raw("default", 4).value().bytes == big + "2");
+  BOOST_TEST(store->read_raw("default", 5).value().bytes == "small-5");
+  const auto rep = store->verify()->at(0);
+  BOOST_TEST(rep.ok, rep.problem);
+  BOOST_TEST(rep.records_checked == 5U);
+}
+
 // Raw blocks written before schema 2 (uncompressed, hashes as hex) are still read and
 // verified.
 BOOST_AUTO_TEST_CASE(schema_1_raw_blocks_still_read_and_verify) {
