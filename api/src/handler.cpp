@@ -331,6 +331,34 @@ auto Handler::handle_api(const Request& req, std::string_view path, std::string_
     w.end_object();
     return ok_json(200, w.take());
   }
+  if (seg.size() == 3 && seg[0] == "incidents" && seg[2] == "history") {
+    if (method != "GET") {
+      return method_not_allowed("GET");
+    }
+    if (!can_read_records(role)) {
+      return error_response(403, "forbidden");
+    }
+    const auto id = percent_decode(seg[1], false);
+    if (!id || id->empty()) {
+      return error_response(400, "malformed incident id");
+    }
+    auto versions = store_.incident_history(*id);
+    if (!versions.has_value()) {
+      audit.detail = versions.error().to_string();
+      return versions.error().code() == core::StatusCode::not_found
+                 ? error_response(404, "incident not found")
+                 : from_status(versions.error());
+    }
+    std::string out = "{\"items\":[";
+    for (std::size_t i = 0; i < versions->size(); ++i) {
+      if (i > 0) {
+        out.push_back(',');
+      }
+      out += (*versions)[i];
+    }
+    out += "]}";
+    return ok_json(200, out);
+  }
   if (seg[0] == "incidents" && seg.size() <= 2) {
     if (seg.size() == 2 && seg[1].empty()) {
       return error_response(404, "not found");

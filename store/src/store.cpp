@@ -8,6 +8,7 @@
 #include "encryption.hpp"
 #include "event_block.hpp"
 #include "event_index.hpp"
+#include "incident_history.hpp"
 #include "signing.hpp"
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -1270,11 +1271,13 @@ auto Store::put_incident(const core::Incident& incident) -> Status {
     SIEM_TRY(map_status(gs, "incident lookup"));
   }
   const std::string json = incident.to_json();
+  SIEM_TRY_ASSIGN(const auto delta,
+                  detail::incident_delta(is_new ? std::string_view{} : existing, json));
   rocksdb::WriteBatch wb;
   wb.Put(e->incidents, key, json);
   std::string hkey = incident.id + "/";
   detail::put_be64(hkey, static_cast<std::uint64_t>(incident.version));
-  wb.Put(e->history, hkey, json);
+  wb.Put(e->history, hkey, delta);
   if (is_new) {
     std::string ckey = "c/";
     detail::put_be64(ckey, static_cast<std::uint64_t>(incident.created_at));
@@ -1288,6 +1291,27 @@ auto Store::put_incident(const core::Incident& incident) -> Status {
     ++e->incidents_count;
   }
   return Status::ok();
+}
+
+auto Store::incident_history(std::string_view id) -> Result<std::vector<std::string>> {
+  std::shared_lock lock(impl_->engagements_mu);
+  for (auto& [name, e] : impl_->engagements) {
+    std::vector<std::string> versions;
+    const std::string prefix = std::string{id} + "/";
+    std::unique_ptr<rocksdb::Iterator> it(
+        e->inst->db->NewIterator(rocksdb::ReadOptions{}, e->history));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      SIEM_TRY_ASSIGN(auto v, detail::apply_incident_delta(
+                                  versions.empty() ? std::string_view{} : versions.back(),
+                                  it->value().ToStringView()));
+      versions.push_back(std::move(v));
+    }
+    SIEM_TRY(map_status(it->status(), "incident history"));
+    if (!versions.empty()) {
+      return versions;
+    }
+  }
+  return core::not_found("no incident " + std::string{id});
 }
 
 auto Store::get_incident(std::string_view id) -> Result<std::string> {

@@ -456,6 +456,22 @@ BOOST_FIXTURE_TEST_CASE(records, ServerFixture) {
   BOOST_TEST(one.status == 200);
   BOOST_TEST(one.json_body()["id"] == inc.id);
   BOOST_TEST(one.json_body()["title"] == inc.title);
+  // History: every version, oldest first (the store keeps deltas and rebuilds them).
+  auto changed = inc;
+  changed.version = 2;
+  changed.status = "in_progress";
+  BOOST_REQUIRE(s.put_incident(changed).is_ok());
+  const auto history = get(port, "/api/v1/incidents/" + inc.id + "/history", token);
+  BOOST_TEST(history.status == 200);
+  const auto hj = history.json_body();
+  BOOST_REQUIRE_EQUAL(hj["items"].size(), 2U);
+  BOOST_TEST(hj["items"][0]["status"] == "new");
+  BOOST_TEST(hj["items"][1]["status"] == "in_progress");
+  BOOST_TEST(hj["items"][1]["title"] == inc.title);
+  BOOST_TEST(
+      get(port, "/api/v1/incidents/00000000-0000-5000-8000-000000000000/history", token).status
+      == 404);
+  BOOST_TEST(post(port, "/api/v1/incidents/" + inc.id + "/history", "{}", token).status == 405);
   const auto missing = get(port, "/api/v1/incidents/00000000-0000-5000-8000-000000000000", token);
   BOOST_TEST(missing.status == 404);
   BOOST_TEST(missing.json_body()["error"].is_string());

@@ -256,8 +256,14 @@ public:
 
   // --- incidents ------------------------------------------------------------------------
 
-  /// Stores a new version of an incident (current version + the version in its history).
+  /// Stores a new version of an incident: the current version whole, and in its history the
+  /// members that changed since the version before (see incident_history()).
   auto put_incident(const core::Incident& incident) -> core::Status;
+
+  /// Every version of an incident, oldest first, as JSON objects rebuilt from the history's
+  /// deltas (each version stores only the members that changed). Errors: not_found,
+  /// corruption.
+  auto incident_history(std::string_view id) -> core::Result<std::vector<std::string>>;
 
   /// Current version of an incident as JSON, searched across engagements. Errors: not_found.
   auto get_incident(std::string_view id) -> core::Result<std::string>;
