@@ -69,13 +69,7 @@ public:
 
   auto lp() -> std::string_view {
     const auto n = varint();
-    if (!ok_ || n > s_.size() - pos_) {
-      ok_ = false;
-      return {};
-    }
-    auto v = s_.substr(pos_, n);
-    pos_ += n;
-    return v;
+    return bytes(n);
   }
 
   /// The next n bytes as they are.

@@ -14,7 +14,8 @@ constexpr std::string_view kMagic{
     "E\x02",
     3};
 // Level 1: ~4x on event JSON at several hundred MB/s; higher levels cost the writer more
-// than they save in WAL bytes to encrypt and fsync.
+// than they save in WAL bytes to encrypt and fsync. No zstd checksum: the chain and RocksDB
+// check the bytes.
 constexpr int kLevel = 1;
 // A frame larger than this is corrupt: put_events() starts a new block after 32 MiB of JSON,
 // so a frame holds at most that plus one event (a 64 MiB record, escaped, fits).
@@ -99,16 +100,6 @@ auto raw_block_value(Zstd& zstd, std::string_view records, std::string& out) -> 
 
 // --- writer -----------------------------------------------------------------------------
 
-EventBlockWriter::EventBlockWriter() : cctx_(ZSTD_createCCtx()) {
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, kLevel);
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 0);  // the chain and RocksDB check bytes
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_contentSizeFlag, 1);
-}
-
-EventBlockWriter::~EventBlockWriter() {
-  ZSTD_freeCCtx(cctx_);
-}
-
 void EventBlockWriter::clear() {
   seqs_.clear();
   times_.clear();
@@ -140,17 +131,9 @@ auto EventBlockWriter::flush_frame() -> core::Status {
   if (frame_.empty()) {
     return core::Status::ok();
   }
-  const auto bound = ZSTD_compressBound(frame_.size());
   const auto at = frames_.size();
-  frames_.resize(at + bound);
-  const auto n = ZSTD_compress2(cctx_, frames_.data() + at, bound, frame_.data(), frame_.size());
-  if (ZSTD_isError(n) != 0U) {
-    frames_.resize(at);
-    return core::Status{core::StatusCode::internal,
-                        std::string{"zstd compression failed: "} + ZSTD_getErrorName(n)};
-  }
-  frames_.resize(at + n);
-  frame_sizes_.push_back(n);
+  SIEM_TRY(zstd_.compress(frame_, frames_));
+  frame_sizes_.push_back(frames_.size() - at);
   frame_.clear();
   return core::Status::ok();
 }
@@ -175,12 +158,6 @@ auto EventBlockWriter::finish(std::string& out) -> core::Status {
 }
 
 // --- reader -----------------------------------------------------------------------------
-
-EventBlockReader::EventBlockReader() : dctx_(ZSTD_createDCtx()) {}
-
-EventBlockReader::~EventBlockReader() {
-  ZSTD_freeDCtx(dctx_);
-}
 
 auto EventBlockReader::open(std::uint64_t first_seq, std::string_view value) -> core::Status {
   value_ = value;
@@ -267,14 +244,8 @@ auto EventBlockReader::find(std::uint64_t seq) const -> std::optional<std::size_
 auto EventBlockReader::load_frame(std::size_t frame) -> core::Status {
   const auto first = seqs_.empty() ? 0 : seqs_[0];
   const auto src = frames_[frame];
-  const auto size = ZSTD_getFrameContentSize(src.data(), src.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxFrame) {
-    return corrupt(first, "bad frame " + std::to_string(frame));
-  }
-  frame_.resize(size);
-  const auto n = ZSTD_decompressDCtx(dctx_, frame_.data(), frame_.size(), src.data(), src.size());
-  if (ZSTD_isError(n) != 0U || n != size) {
-    return corrupt(first, "frame " + std::to_string(frame) + " does not decompress");
+  if (auto st = zstd_.decompress(src, kMaxFrame, frame_); !st) {
+    return corrupt(first, "frame " + std::to_string(frame) + ": " + std::string{st.message()});
   }
   frame_json_.clear();
   Reader r(frame_);

@@ -32,15 +32,29 @@ namespace siem::store::detail {
 
 inline constexpr std::size_t kFrameEvents = 64;
 
+/// One zstd compression and one decompression context. Owned by one thread.
+class Zstd {
+public:
+  Zstd();
+  Zstd(const Zstd&) = delete;
+  auto operator=(const Zstd&) -> Zstd& = delete;
+  Zstd(Zstd&&) = delete;
+  auto operator=(Zstd&&) -> Zstd& = delete;
+  ~Zstd();
+
+  /// Appends the compressed form of `in` (one frame, level 1, content size recorded) to out.
+  auto compress(std::string_view in, std::string& out) -> core::Status;
+  /// Replaces out with the content of the frame `in`, at most `max_size` bytes.
+  /// Errors: corruption.
+  auto decompress(std::string_view in, std::size_t max_size, std::string& out) -> core::Status;
+
+private:
+  ZSTD_CCtx_s* cctx_;
+  ZSTD_DCtx_s* dctx_;
+};
+
 class EventBlockWriter {
 public:
-  EventBlockWriter();
-  EventBlockWriter(const EventBlockWriter&) = delete;
-  auto operator=(const EventBlockWriter&) -> EventBlockWriter& = delete;
-  EventBlockWriter(EventBlockWriter&&) = delete;
-  auto operator=(EventBlockWriter&&) -> EventBlockWriter& = delete;
-  ~EventBlockWriter();
-
   /// Starts a new block; sequences must then come in ascending order.
   void clear();
   /// Adds one event. Errors: internal (zstd failed).
@@ -64,7 +78,7 @@ public:
 private:
   auto flush_frame() -> core::Status;
 
-  ZSTD_CCtx_s* cctx_ = nullptr;
+  Zstd zstd_;
   std::vector<std::uint64_t> seqs_;
   std::vector<std::uint64_t> times_;  // encoded as in the header
   std::vector<std::size_t> frame_sizes_;
@@ -77,13 +91,6 @@ private:
 
 class EventBlockReader {
 public:
-  EventBlockReader();
-  EventBlockReader(const EventBlockReader&) = delete;
-  auto operator=(const EventBlockReader&) -> EventBlockReader& = delete;
-  EventBlockReader(EventBlockReader&&) = delete;
-  auto operator=(EventBlockReader&&) -> EventBlockReader& = delete;
-  ~EventBlockReader();
-
   /// Reads the header of a block stored under `first_seq`. `value` must outlive the reader's
   /// use of it. Errors: corruption.
   auto open(std::uint64_t first_seq, std::string_view value) -> core::Status;
@@ -104,7 +111,7 @@ public:
 private:
   auto load_frame(std::size_t frame) -> core::Status;
 
-  ZSTD_DCtx_s* dctx_ = nullptr;
+  Zstd zstd_;
   std::string_view value_;
   bool legacy_ = false;
   std::size_t frame_events_ = kFrameEvents;
@@ -115,27 +122,6 @@ private:
   std::size_t loaded_frame_ = SIZE_MAX;
   std::string frame_;  // decompressed frame
   std::vector<std::string_view> frame_json_;
-};
-
-/// One zstd compression and one decompression context. Owned by one thread.
-class Zstd {
-public:
-  Zstd();
-  Zstd(const Zstd&) = delete;
-  auto operator=(const Zstd&) -> Zstd& = delete;
-  Zstd(Zstd&&) = delete;
-  auto operator=(Zstd&&) -> Zstd& = delete;
-  ~Zstd();
-
-  /// Appends the compressed form of `in` (one frame, level 1, content size recorded) to out.
-  auto compress(std::string_view in, std::string& out) -> core::Status;
-  /// Replaces out with the content of the frame `in`, at most `max_size` bytes.
-  /// Errors: corruption.
-  auto decompress(std::string_view in, std::size_t max_size, std::string& out) -> core::Status;
-
-private:
-  ZSTD_CCtx_s* cctx_;
-  ZSTD_DCtx_s* dctx_;
 };
 
 /// Raw ledger blocks since schema 2: this magic, then one zstd frame of the records

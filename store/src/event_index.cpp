@@ -112,6 +112,22 @@ auto summary_key(std::uint64_t block_first) -> std::string {
   return k;
 }
 
+namespace {
+
+/// Whether a block whose event times span [min_time, max_time] (encoded as in event blocks)
+/// can hold an event in [from, to); without a range, every block.
+auto block_meets(std::uint64_t min_time, std::uint64_t max_time, std::optional<core::TimeMs> from,
+                 std::optional<core::TimeMs> to) -> bool {
+  if (!from && !to) {
+    return true;
+  }
+  const auto lo = decode_time(min_time);
+  const auto hi = decode_time(max_time);
+  return lo && hi && (!to || *lo < *to) && (!from || *hi >= *from);
+}
+
+}  // namespace
+
 // --- the open segment ----------------------------------------------------------------------
 
 auto KeyMatch::matches(std::string_view key_form) const -> bool {
@@ -259,12 +275,9 @@ void SegmentIndex::postings(const KeyMatch& m, std::vector<Candidate>& out) cons
 void SegmentIndex::blocks(std::optional<core::TimeMs> from, std::optional<core::TimeMs> to,
                           std::vector<Candidate>& out) const {
   for (const auto& b : blocks_) {
-    const auto lo = decode_time(b.min_time);
-    const auto hi = decode_time(b.max_time);
-    if ((from || to) && (!lo || !hi || (to && *lo >= *to) || (from && *hi < *from))) {
-      continue;
+    if (block_meets(b.min_time, b.max_time, from, to)) {
+      out.push_back({b.block, kAllEvents});
     }
-    out.push_back({b.block, kAllEvents});
   }
 }
 
@@ -592,12 +605,10 @@ auto disk_candidates(rocksdb::Iterator& it, std::uint32_t seg, const KeyMatch* m
       }
       Reader r(it.value().ToStringView());
       r.varint();
-      const auto lo = decode_time(r.varint());
-      const auto hi = decode_time(r.varint());
-      if ((from || to) && (!lo || !hi || (to && *lo >= *to) || (from && *hi < *from))) {
-        continue;  // no event of the block is in the time range
+      const auto lo = r.varint();
+      if (block_meets(lo, r.varint(), from, to)) {
+        out.push_back({get_be64(key.substr(prefix.size())), kAllEvents});
       }
-      out.push_back({get_be64(key.substr(prefix.size())), kAllEvents});
     }
   } else {
     const auto start =

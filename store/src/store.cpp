@@ -896,35 +896,33 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
   }
   rocksdb::WriteBatch wb;
   Digest head = e->head;
-  // One block per batch; a batch of more than kRawBlockTarget bytes is split so that no block
-  // decompresses to more than detail::kMaxRawBlock (records are at most 64 MiB each).
+  // One block per batch; a batch of more than kRawBlockTarget bytes of records is split so
+  // that no block decompresses to more than detail::kMaxRawBlock (records are at most 64 MiB).
   constexpr std::size_t kRawBlockTarget = std::size_t{64} << 20;
-  std::string& body = e->raw_payload;  // the current block's records
-  body.clear();
-  std::uint64_t block_first = result.first_seq;
-  std::uint64_t in_block = 0;
-  std::string records;
-  std::string block;
-  const auto put_block = [&]() -> Status {
-    records.clear();
-    detail::put_varint(records, in_block);
-    records.append(body);
-    SIEM_TRY(detail::raw_block_value(e->raw_zstd, records, block));
-    wb.Put(e->raw, detail::be64_key(block_first), block);
-    body.clear();
-    block_first += in_block;
-    in_block = 0;
-    return Status::ok();
+  const auto& records = batch.records;
+  const auto block_end = [&](std::size_t from) {  // records [from, end) make one block
+    std::size_t end = from + 1;
+    std::size_t bytes = records[from].bytes.size();
+    while (end < records.size() && bytes + records[end].bytes.size() <= kRawBlockTarget) {
+      bytes += records[end++].bytes.size();
+    }
+    return end;
   };
+  std::string& payload = e->raw_payload;  // the current block's records
+  std::string block;
+  std::size_t start = 0;  // the current block's records
+  std::size_t end = 0;
   std::map<std::string, std::uint64_t, std::less<>> per_source;
   std::uint64_t seq = result.first_seq;
-  result.hashes.reserve(batch.records.size());
-  for (const auto& rec : batch.records) {
-    if (in_block > 0 && body.size() + rec.bytes.size() > kRawBlockTarget) {
-      SIEM_TRY(put_block());
+  result.hashes.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& rec = records[i];
+    if (i == end) {  // a block starts: its record count first
+      start = i;
+      end = block_end(i);
+      payload.clear();
+      detail::put_varint(payload, end - start);
     }
-    std::string& payload = body;
-    ++in_block;
     const std::string& source = rec.source.empty() ? batch.source : rec.source;
     head = detail::chain_link(e->alg, head, seq, rec.received_at, source, rec.position, rec.bytes);
     const std::string hex = core::to_hex(detail::digest_view(head));
@@ -937,10 +935,13 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
     result.hashes.push_back(hex);
     ++per_source[source];
     ++seq;
+    if (i + 1 == end) {
+      SIEM_TRY(detail::raw_block_value(e->raw_zstd, payload, block));
+      wb.Put(e->raw, detail::be64_key(result.first_seq + start), block);
+    }
   }
   const std::uint64_t last = seq - 1;
   if (!batch.records.empty()) {
-    SIEM_TRY(put_block());
     wb.Put(e->meta, "last_seq", detail::be64_key(last));
     wb.Put(e->meta, "head", std::string{detail::digest_view(head)});
     wb.Put(e->meta, "count/raw", detail::be64_key(e->raw_count + batch.records.size()));
