@@ -64,15 +64,22 @@ auto from_status(const core::Status& st) -> Response {
   }
 }
 
-auto page_json(const store::Page& page) -> std::string {
+/// `{"items":[...]` (not closed) with the items, which are JSON already.
+auto items_json(const std::vector<std::string>& items) -> std::string {
   std::string out = "{\"items\":[";
-  for (std::size_t i = 0; i < page.items.size(); ++i) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) {
       out.push_back(',');
     }
-    out += page.items[i];
+    out += items[i];
   }
-  out += "],\"next\":";
+  out.push_back(']');
+  return out;
+}
+
+auto page_json(const store::Page& page) -> std::string {
+  std::string out = items_json(page.items);
+  out += ",\"next\":";
   out += page.next ? json_string(*page.next) : std::string{"null"};
   out.push_back('}');
   return out;
@@ -349,15 +356,7 @@ auto Handler::handle_api(const Request& req, std::string_view path, std::string_
                  ? error_response(404, "incident not found")
                  : from_status(versions.error());
     }
-    std::string out = "{\"items\":[";
-    for (std::size_t i = 0; i < versions->size(); ++i) {
-      if (i > 0) {
-        out.push_back(',');
-      }
-      out += (*versions)[i];
-    }
-    out += "]}";
-    return ok_json(200, out);
+    return ok_json(200, items_json(*versions) + "}");
   }
   if (seg[0] == "incidents" && seg.size() <= 2) {
     if (seg.size() == 2 && seg[1].empty()) {
@@ -608,14 +607,8 @@ auto Handler::search_events(std::string_view query) -> Response {
     }
     return from_status(page.error());
   }
-  std::string out = "{\"items\":[";
-  for (std::size_t i = 0; i < page->items.size(); ++i) {
-    if (i > 0) {
-      out.push_back(',');
-    }
-    out += page->items[i];
-  }
-  out += "],\"next\":";
+  std::string out = items_json(page->items);
+  out += ",\"next\":";
   out += page->next ? json_string(*page->next) : std::string{"null"};
   out += ",\"examined\":" + std::to_string(page->examined) + ",\"index\":";
   out += page->index.empty() ? std::string{"null"} : json_string(page->index);
