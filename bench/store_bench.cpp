@@ -61,6 +61,21 @@ auto record(std::uint64_t i) -> std::string {
   return {buf, static_cast<std::size_t>(n)};
 }
 
+// Records done+1 .. done+n as one ledger batch; adds their size to raw_bytes.
+auto make_batch(std::uint64_t done, std::size_t n, std::uint64_t& raw_bytes)
+    -> siem::core::RawBatch {
+  siem::core::RawBatch b;
+  b.source = "fw";
+  b.engagement = "bench";
+  for (std::size_t i = 0; i < n; ++i) {
+    auto line = record(done + i);
+    raw_bytes += line.size();
+    b.records.push_back({std::move(line), "fw", "10.0.0.1", "",
+                         1'795'000'000'000 + static_cast<std::int64_t>(done + i)});
+  }
+  return b;
+}
+
 // The normalized events (~15 fields) of records done+1 .. done+n, stored from first_seq on.
 void fill_events(std::vector<siem::core::Event>& events, std::size_t n, std::uint64_t done,
                  std::uint64_t first_seq) {
@@ -133,16 +148,8 @@ auto run_pipelined(siem::store::Store& store, std::uint64_t total, std::size_t b
   std::vector<Item> pending;
   std::uint64_t done = 0;
   while (done < total && !failed) {
-    siem::core::RawBatch b;
-    b.source = "fw";
-    b.engagement = "bench";
     const std::size_t n = std::min<std::uint64_t>(batch, total - done);
-    for (std::size_t i = 0; i < n; ++i) {
-      auto line = record(done + i);
-      raw_bytes += line.size();
-      b.records.push_back({std::move(line), "fw", "10.0.0.1", "",
-                           1'795'000'000'000 + static_cast<std::int64_t>(done + i)});
-    }
+    const auto b = make_batch(done, n, raw_bytes);
     const auto r = store.append(b);
     if (!r) {
       std::fprintf(stderr, "%s\n", r.error().to_string().c_str());
@@ -227,16 +234,8 @@ auto main(int argc, char** argv) -> int {
     std::uint64_t done = 0;
     std::size_t unsynced = 0;
     while (!pipelined && done < total) {
-      siem::core::RawBatch b;
-      b.source = "fw";
-      b.engagement = "bench";
       const std::size_t n = std::min<std::uint64_t>(kBatch, total - done);
-      for (std::size_t i = 0; i < n; ++i) {
-        auto line = record(done + i);
-        raw_bytes += line.size();
-        b.records.push_back({std::move(line), "fw", "10.0.0.1", "",
-                             1'795'000'000'000 + static_cast<std::int64_t>(done + i)});
-      }
+      const auto b = make_batch(done, n, raw_bytes);
       const auto t0 = Clock::now();
       const auto r = store.append(b);
       if (!r) {
