@@ -4,6 +4,7 @@
 
 #include "codec.hpp"
 #include "encryption.hpp"
+#include "engagement_db.hpp"
 #include "event_block.hpp"
 #include "event_index.hpp"
 #include "temp_dir.hpp"
@@ -159,36 +160,6 @@ auto query(std::vector<EventCondition> where, std::size_t limit = 100) -> EventQ
   q.where = std::move(where);
   q.limit = limit;
   return q;
-}
-
-// Opens the engagement's RocksDB instance directly (with its key), as an insider would.
-void with_db(const std::string& dir,
-             const std::function<void(rocksdb::DB*,
-                                      std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& fn) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* n :
-       {"default", "raw", "events", "postings", "incidents", "incident_history", "meta"}) {
-    cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  const auto key = siem::store::detail::load_key(dir + "/keys", "default", false);
-  BOOST_REQUIRE(key.has_value());
-  auto env = siem::store::detail::make_encrypted_env(siem::store::Cipher::aes_256_ctr, *key);
-  BOOST_REQUIRE(env.has_value());
-  rocksdb::Options options;
-  options.env = env->get();
-  auto s = rocksdb::DB::Open(options, dir + "/engagements/default", cfs, &handles, &db);
-  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
-  for (auto* h : handles) {
-    by_name[h->GetName()] = h;
-  }
-  fn(db, by_name);
-  for (auto* h : handles) {
-    static_cast<void>(db->DestroyColumnFamilyHandle(h));
-  }
-  delete db;
 }
 
 }  // namespace
@@ -348,7 +319,7 @@ BOOST_AUTO_TEST_CASE(blocks_are_compressed_and_survive_reopen) {
   }
   std::size_t stored = 0;
   std::size_t blocks = 0;
-  with_db(tmp.path(), [&](rocksdb::DB* db, auto& cf) {
+  siem::test::with_engagement_db(tmp.path(), [&](rocksdb::DB* db, auto& cf) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, cf.at("events")));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const auto v = it->value().ToString();
@@ -381,7 +352,7 @@ BOOST_AUTO_TEST_CASE(schema_1_store_is_migrated_on_open) {
     fill(*s);
   }
   // Turn the store back into schema 1: JSON blocks without compression, no postings.
-  with_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
+  siem::test::with_engagement_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
     rocksdb::WriteBatch wb;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, cf.at("events")));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -421,7 +392,7 @@ BOOST_AUTO_TEST_CASE(schema_1_store_is_migrated_on_open) {
   BOOST_TEST(run_all(*s, q).size() == 98U);  // times rebuilt from the events' @timestamp
   BOOST_TEST(seq_of(s->read_event("default", 1234).value()) == 1234U);
   s.reset();
-  with_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
+  siem::test::with_engagement_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
     std::string v;
     BOOST_REQUIRE(db->Get({}, cf.at("meta"), "schema_version", &v).ok());
     BOOST_TEST(v == "2");
@@ -464,7 +435,7 @@ BOOST_AUTO_TEST_CASE(damaged_blocks_are_reported_as_corruption) {
     auto s = open(tmp.path());
     fill(*s);
   }
-  with_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
+  siem::test::with_engagement_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
     std::string v;
     BOOST_REQUIRE(db->Get({}, cf.at("events"), siem::store::detail::be64_key(1401), &v).ok());
     v.resize(v.size() / 2);
@@ -546,7 +517,7 @@ BOOST_AUTO_TEST_CASE(complete_segments_become_tables_and_the_open_one_is_rebuilt
                        kMany),
                boost::test_tools::per_element());
   }
-  with_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
+  siem::test::with_engagement_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
     // Segment 0 is a table: 500 source addresses, 24 destinations, 14 users, 11 rules,
     // 3 hosts and 66 block summaries.
     BOOST_TEST(postings_keys(db, cf.at("postings"), 0) == 618U);
@@ -573,7 +544,7 @@ BOOST_AUTO_TEST_CASE(complete_segments_become_tables_and_the_open_one_is_rebuilt
 
   // A crash after a segment's table was ingested but before postings_open moved on: the
   // table is recognised, not built twice.
-  with_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
+  siem::test::with_engagement_db(tmp.path(), [](rocksdb::DB* db, auto& cf) {
     BOOST_REQUIRE(
         db->Put({}, cf.at("meta"), "postings_open", siem::store::detail::be64_key(0)).ok());
   });

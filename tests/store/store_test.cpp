@@ -7,6 +7,7 @@
 
 #include "codec.hpp"
 #include "encryption.hpp"
+#include "engagement_db.hpp"
 #include "event_block.hpp"
 #include "incident_history.hpp"
 #include "temp_dir.hpp"
@@ -58,29 +59,11 @@ rocksdb::ColumnFamilyHandle* tamper_history_handle = nullptr;  // NOLINT
 
 // Rewrites one raw block value through RocksDB directly, as an insider with database access.
 void tamper(const std::string& dir, const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& fn) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* n :
-       {"default", "raw", "events", "postings", "incidents", "incident_history", "meta"}) {
-    cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  // The insider has the data key too (it sits on the same host).
-  const auto key = siem::store::detail::load_key(dir + "/keys", "default", false);
-  BOOST_REQUIRE_MESSAGE(key.has_value(), key.error().to_string());
-  auto env = siem::store::detail::make_encrypted_env(siem::store::Cipher::aes_256_ctr, *key);
-  BOOST_REQUIRE(env.has_value());
-  rocksdb::Options options;
-  options.env = env->get();
-  auto s = rocksdb::DB::Open(options, dir + "/engagements/default", cfs, &handles, &db);
-  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
-  tamper_meta_handle = handles[6];
-  tamper_history_handle = handles[5];
-  fn(db, handles[1]);
-  for (auto* h : handles) {
-    static_cast<void>(db->DestroyColumnFamilyHandle(h));
-  }
-  delete db;
+  siem::test::with_engagement_db(dir, [&](rocksdb::DB* db, siem::test::Families& cf) {
+    tamper_meta_handle = cf.at("meta");
+    tamper_history_handle = cf.at("incident_history");
+    fn(db, cf.at("raw"));
+  });
 }
 
 // The records of a raw block as the insider edits them (decompressed), and back.
