@@ -10,23 +10,6 @@
 #include <charconv>
 
 namespace siem::api::detail {
-namespace {
-
-auto hex_value(char c) -> int {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-}  // namespace
-
 auto percent_decode(std::string_view s, bool plus_is_space) -> std::optional<std::string> {
   std::string out;
   out.reserve(s.size());
@@ -36,8 +19,8 @@ auto percent_decode(std::string_view s, bool plus_is_space) -> std::optional<std
       if (i + 2 >= s.size()) {
         return std::nullopt;
       }
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
+      const int hi = core::hex_digit(s[i + 1]);
+      const int lo = core::hex_digit(s[i + 2]);
       if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
         return std::nullopt;
       }
@@ -147,7 +130,7 @@ auto random_token() -> std::string {
 
 auto looks_like_token(std::string_view s) -> bool {
   return s.size() == 64
-         && std::all_of(s.begin(), s.end(), [](char c) { return hex_value(c) >= 0; });
+         && std::all_of(s.begin(), s.end(), [](char c) { return core::hex_digit(c) >= 0; });
 }
 
 auto prom_label(std::string_view s) -> std::string {

@@ -1,9 +1,11 @@
 #include "json_windows.hpp"
 
+#include "siem/core/ids.hpp"
+#include "siem/core/time.hpp"
+
 #include "common.hpp"
 #include "format.hpp"
 #include "json_formats.hpp"
-#include "siem/core/time.hpp"
 
 #include <array>
 #include <cstdio>
@@ -70,14 +72,8 @@ auto parse_pid(std::string_view s) -> std::optional<std::int64_t> {
     }
     for (std::size_t i = 2; i < s.size(); ++i) {
       const char c = s[i];
-      int d = 0;
-      if (c >= '0' && c <= '9') {
-        d = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        d = c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        d = c - 'A' + 10;
-      } else {
+      const int d = core::hex_digit(c);
+      if (d < 0) {
         return std::nullopt;
       }
       v = v * 16 + d;

@@ -1,4 +1,6 @@
 // linux/auditd: Linux audit records (audit.log, audispd/auditd over syslog, kernel printk).
+#include "siem/core/ids.hpp"
+
 #include "common.hpp"
 #include "format.hpp"
 #include "linux_formats.hpp"
@@ -65,25 +67,12 @@ constexpr std::array<TypeCategory, 17> kCategories = {{
     {"ACCT_UNLOCK", "iam", "change"},
 }};
 
-auto hex_value(char c) -> int {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  return -1;
-}
-
 auto is_hex_text(std::string_view v) -> bool {
   if (v.size() < 2 || v.size() % 2 != 0) {
     return false;
   }
   for (const char c : v) {
-    if (hex_value(c) < 0) {
+    if (core::hex_digit(c) < 0) {
       return false;
     }
   }
@@ -321,7 +310,7 @@ private:
     }
     decoded_.clear();
     for (std::size_t i = 0; i + 1 < value.size(); i += 2) {
-      auto ch = static_cast<char>(hex_value(value[i]) * 16 + hex_value(value[i + 1]));
+      auto ch = static_cast<char>(core::hex_digit(value[i]) * 16 + core::hex_digit(value[i + 1]));
       if (ch == '\0' && nul_to_space) {
         ch = ' ';
       }

@@ -1,4 +1,6 @@
 // linux/netfilter: iptables / nftables LOG target lines.
+#include "siem/core/ids.hpp"
+
 #include "common.hpp"
 #include "format.hpp"
 #include "linux_formats.hpp"
@@ -39,14 +41,8 @@ auto parse_hex(std::string_view s) -> std::optional<std::int64_t> {
   }
   std::int64_t v = 0;
   for (const char c : s) {
-    int d = 0;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
+    const int d = core::hex_digit(c);
+    if (d < 0) {
       return std::nullopt;
     }
     v = v * 16 + d;

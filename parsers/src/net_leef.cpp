@@ -1,3 +1,5 @@
+#include "siem/core/ids.hpp"
+
 #include "common.hpp"
 #include "net_common.hpp"
 
@@ -16,19 +18,6 @@ auto leef_start(std::string_view p) -> std::size_t {
   return at == std::string_view::npos ? at : at + 6;
 }
 
-auto hex_value(char c) -> int {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // LEEF 2.0's delimiter field: one character, or its code as "x09" / "0x09" / "\t".
 auto parse_delimiter(std::string_view d) -> std::optional<char> {
   if (d.size() == 1) {
@@ -43,7 +32,7 @@ auto parse_delimiter(std::string_view d) -> std::optional<char> {
   if ((d.size() == 3 || d.size() == 2) && (d[0] == 'x' || d[0] == 'X')) {
     int v = 0;
     for (const char c : d.substr(1)) {
-      const int h = hex_value(c);
+      const int h = core::hex_digit(c);
       if (h < 0) {
         return std::nullopt;
       }

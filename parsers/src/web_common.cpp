@@ -1,5 +1,7 @@
 #include "web_common.hpp"
 
+#include "siem/core/ids.hpp"
+
 #include "common.hpp"
 
 #include <array>
@@ -10,19 +12,6 @@ namespace {
 
 constexpr core::TimeMs kDayMs = 86'400'000;
 
-auto hex_value(char c) -> int {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // Percent-decodes `s` into `buf`; false when nothing was decoded.
 auto percent_decode(std::string_view s, std::string& buf) -> bool {
   if (s.find('%') == std::string_view::npos) {
@@ -32,8 +21,8 @@ auto percent_decode(std::string_view s, std::string& buf) -> bool {
   bool changed = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
+      const int hi = core::hex_digit(s[i + 1]);
+      const int lo = core::hex_digit(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         buf.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;

@@ -1335,26 +1335,11 @@ auto Store::list_incidents(std::string_view engagement, std::string_view cursor,
   // Cursor: hex of the last index key returned ("c/" + be64(created_at) + id).
   std::string after;
   if (!cursor.empty()) {
-    if (cursor.size() % 2 != 0 || cursor.size() > 512) {
+    auto decoded = cursor.size() <= 512 ? core::from_hex(cursor) : std::nullopt;
+    if (!decoded) {
       return core::invalid_argument("malformed cursor");
     }
-    for (std::size_t i = 0; i < cursor.size(); i += 2) {
-      auto nib = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-          return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-          return c - 'a' + 10;
-        }
-        return -1;
-      };
-      const int hi = nib(cursor[i]);
-      const int lo = nib(cursor[i + 1]);
-      if (hi < 0 || lo < 0) {
-        return core::invalid_argument("malformed cursor");
-      }
-      after.push_back(static_cast<char>(hi * 16 + lo));
-    }
+    after = std::move(*decoded);
     if (!after.starts_with("c/")) {
       return core::invalid_argument("malformed cursor");
     }

@@ -11,6 +11,9 @@ namespace siem::core {
 /// SHA-1 of `data` (used only for RFC 4122 name-based UUIDs, never for integrity).
 auto sha1(std::string_view data) -> std::array<std::uint8_t, 20>;
 
+/// The value of one hex digit (either case), or -1.
+auto hex_digit(char c) -> int;
+
 /// Lower-case hex of bytes.
 auto to_hex(std::string_view bytes) -> std::string;
 
