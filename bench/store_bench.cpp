@@ -2,6 +2,7 @@
 // group commit, stores one normalized event per record, then verifies the chain. One thread,
 // as the daemon's writer. usage: store_bench DIR PROFILE [RECORDS]
 //   PROFILE: performance (SHA-256 chain, AES-256-CTR at rest) | compliance (SM3, SM4-CTR)
+#include "siem/core/bounded_queue.hpp"
 #include "siem/core/event.hpp"
 #include "siem/core/raw_record.hpp"
 #include "siem/store/store.hpp"
@@ -105,9 +106,11 @@ void fill_events(std::vector<siem::core::Event>& events, std::size_t n, std::uin
   }
 }
 
-// The engine's shape: a writer thread appends and group-commits; a worker thread takes each
-// committed batch, builds its events (standing in for the normalizer) and stores them with
-// put_events(). Returns the wall time until the last batch's events are stored.
+// The engine's shape: a source thread builds each batch and hashes its records
+// (Store::digest(), as the engine's sources do); a writer thread appends and group-commits; a
+// worker thread takes each committed batch, builds its events (standing in for the normalizer)
+// and stores them with put_events(). Returns the wall time until the last batch's events are
+// stored.
 auto run_pipelined(siem::store::Store& store, std::uint64_t total, std::size_t batch,
                    std::size_t sync_batches, std::uint64_t& raw_bytes) -> double {
   struct Item {
@@ -145,12 +148,27 @@ auto run_pipelined(siem::store::Store& store, std::uint64_t total, std::size_t b
       }
     }
   });
+  siem::core::BoundedQueue<siem::core::RawBatch> ready(8);
+  std::thread source([&] {
+    for (std::uint64_t made = 0; made < total && !failed;) {
+      const std::size_t n = std::min<std::uint64_t>(batch, total - made);
+      auto b = make_batch(made, n, raw_bytes);
+      store.digest(b);
+      made += n;
+      if (!ready.push(std::move(b))) {
+        return;
+      }
+    }
+  });
   std::vector<Item> pending;
   std::uint64_t done = 0;
   while (done < total && !failed) {
-    const std::size_t n = std::min<std::uint64_t>(batch, total - done);
-    const auto b = make_batch(done, n, raw_bytes);
-    const auto r = store.append(b);
+    auto b = ready.pop(std::chrono::milliseconds(1000));
+    if (!b) {
+      continue;
+    }
+    const std::size_t n = b->records.size();
+    const auto r = store.append(*b);
     if (!r) {
       std::fprintf(stderr, "%s\n", r.error().to_string().c_str());
       failed = true;
@@ -176,6 +194,8 @@ auto run_pipelined(siem::store::Store& store, std::uint64_t total, std::size_t b
     finished = true;
   }
   cv.notify_all();
+  ready.close();
+  source.join();
   worker.join();
   return failed ? -1 : seconds_since(start);
 }

@@ -3,6 +3,7 @@
 #include "siem/api/accounts.hpp"
 #include "siem/api/server.hpp"
 #include "siem/core/bounded_queue.hpp"
+#include "siem/core/ids.hpp"
 #include "siem/correlate/correlator.hpp"
 #include "siem/ingest/kafka_publisher.hpp"
 #include "siem/ingest/parse_counters.hpp"
@@ -11,6 +12,8 @@
 #include "siem/parsers/transcoder.hpp"
 #include "siem/store/store.hpp"
 
+#include <algorithm>
+#include <array>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -32,7 +35,7 @@ struct Committed {
   std::string engagement;
   std::uint64_t first_seq = 0;
   std::vector<core::RawInput> records;
-  std::vector<std::string> hashes;
+  std::vector<std::array<unsigned char, 32>> hashes;  ///< chain link per record
   std::string source;
 };
 
@@ -88,7 +91,9 @@ public:
         }
       }
       ev.ref = c.engagement + ":" + std::to_string(c.first_seq + i);
-      ev.raw_hash = i < c.hashes.size() ? c.hashes[i] : std::string{};
+      ev.raw_hash = i < c.hashes.size() ? core::to_hex(
+                        {reinterpret_cast<const char*>(c.hashes[i].data()), c.hashes[i].size()})
+                                        : std::string{};
       ev.set("siem.source", source);
       counters_.count(ps.counter_row, ev);
     }
@@ -290,8 +295,11 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     };
     c.first_seq = from;
     auto st = store.scan_raw(eng, from, [&](const core::RawRecord& r) {
-      c.records.push_back({r.bytes, r.source, r.position, r.peer, r.received_at});
-      c.hashes.push_back(r.hash);
+      c.records.push_back({r.bytes, r.source, r.position, r.peer, r.received_at, {}});
+      auto& link = c.hashes.emplace_back();
+      if (const auto bytes = core::from_hex(r.hash); bytes && bytes->size() == link.size()) {
+        std::copy(bytes->begin(), bytes->end(), link.begin());
+      }
       if (c.records.size() >= 2048) {
         flush();
       }
@@ -418,6 +426,9 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     const auto& so = src->options();
     auto pos = store.source_position(so.engagement, so.name);
     const std::string resume = pos && pos->has_value() ? **pos : std::string{};
+    // The records are hashed for the ledger on the source's thread, not the writer's.
+    src->set_batch_hook(
+        [&store](core::RawBatch& batch, std::size_t first) { store.digest(batch, first); });
     if (auto st = src->start(raw_q, resume); !st) {
       std::fprintf(stderr, "siem: %s\n", st.to_string().c_str());
       for (auto& s : sources) {

@@ -177,6 +177,7 @@ auto KafkaSource::partition_lags() const -> std::vector<PartitionLag> {
 
 void KafkaSource::run(BatchQueue& out, const std::stop_token& stop) {
   auto batch = new_batch();
+  std::size_t prepared = 0;  // records of `batch` the batch hook has seen
   auto batch_started = std::chrono::steady_clock::now();
   auto last_lags = batch_started - 1s;
   auto last_commit = batch_started;
@@ -187,8 +188,11 @@ void KafkaSource::run(BatchQueue& out, const std::stop_token& stop) {
             || now - batch_started >= kMaxBatchDelay)) {
       batch.position = encode_kafka_offsets(next_);
       batch.durable_position = true;
+      prepare(batch, prepared);
+      prepared = batch.records.size();
       if (out.try_push_for(batch, paused_ ? 0ms : kBlockBeforePause)) {
         batch = new_batch();
+        prepared = 0;
         set_paused(false);
       } else if (out.closed()) {
         break;
@@ -233,6 +237,7 @@ void KafkaSource::run(BatchQueue& out, const std::stop_token& stop) {
   if (!batch.records.empty()) {
     batch.position = encode_kafka_offsets(next_);
     batch.durable_position = true;
+    prepare(batch, prepared);
     static_cast<void>(out.try_push(batch));
   }
   close();

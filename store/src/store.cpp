@@ -31,6 +31,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -46,6 +47,11 @@ using core::StatusCode;
 using detail::Digest;
 
 namespace {
+
+/// RawBatch::digest_kind of digests made with `alg` (0 means none).
+constexpr auto digest_kind(HashAlgorithm alg) -> std::uint8_t {
+  return static_cast<std::uint8_t>(alg) + 1;
+}
 
 // Schema 2: events in zstd blocks with per-batch postings (schema 1 stored JSON blocks and had
 // no postings; opening it read-write migrates it, see migrate_events()).
@@ -308,6 +314,8 @@ struct Engagement {
   std::string name;
   std::unique_ptr<Instance> inst;
   HashAlgorithm alg = HashAlgorithm::sm3;
+  /// First sequence chained with version 2 (chain.hpp); earlier records keep version 1.
+  std::uint64_t chain_v2_from = 1;
   rocksdb::ColumnFamilyHandle* raw = nullptr;
   rocksdb::ColumnFamilyHandle* events = nullptr;
   rocksdb::ColumnFamilyHandle* postings = nullptr;  // null: read-only open of a schema-1 store
@@ -751,6 +759,20 @@ auto Store::Impl::load_engagement(const std::string& name, bool create) -> Resul
     SIEM_TRY(index_open_segment(*e, options.read_only));
   }
   e->last_seq = get_u64(db, e->meta, "last_seq");
+  // The chain version switches at a sequence: ledgers written before version 2 existed keep
+  // their version-1 links (signed checkpoints and published anchors cover them) and go on in
+  // version 2 from their next record.
+  if (db->Get(rocksdb::ReadOptions{}, e->meta, "chain_v2_from", &v).ok() && v.size() == 8) {
+    e->chain_v2_from = detail::get_be64(v);
+  } else if (!options.read_only) {
+    e->chain_v2_from = e->last_seq + 1;
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    SIEM_TRY(
+        map_status(db->Put(wo, e->meta, "chain_v2_from", detail::be64_key(e->chain_v2_from)), dir));
+  } else {
+    e->chain_v2_from = std::numeric_limits<std::uint64_t>::max();
+  }
   if (db->Get(rocksdb::ReadOptions{}, e->meta, "head", &v).ok() && v.size() == e->head.size()) {
     std::copy(v.begin(), v.end(), e->head.begin());
   }
@@ -880,6 +902,26 @@ auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std:
 
 }  // namespace
 
+auto AppendResult::hash_hex(std::size_t i) const -> std::string {
+  return core::to_hex({reinterpret_cast<const char*>(hashes.at(i).data()), hashes.at(i).size()});
+}
+
+void Store::digest(core::RawBatch& batch, std::size_t first) const {
+  const std::string_view engagement = batch.engagement.empty() ? "default" : batch.engagement;
+  // A new engagement will be created with options.hash; an existing one keeps its own.
+  const Engagement* e = impl_->find(engagement);
+  const HashAlgorithm alg = e != nullptr ? e->alg : impl_->options.hash;
+  if (batch.digest_kind != 0 && batch.digest_kind != digest_kind(alg)) {
+    first = 0;  // digested with another hash: start again
+  }
+  for (std::size_t i = first; i < batch.records.size(); ++i) {
+    auto& rec = batch.records[i];
+    const std::string& source = rec.source.empty() ? batch.source : rec.source;
+    rec.digest = detail::record_digest(alg, rec.received_at, source, rec.position, rec.bytes);
+  }
+  batch.digest_kind = digest_kind(alg);
+}
+
 auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
   if (impl_->options.read_only) {
     return core::invalid_argument("store is open read-only");
@@ -914,6 +956,7 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
   std::size_t end = 0;
   std::map<std::string, std::uint64_t, std::less<>> per_source;
   std::uint64_t seq = result.first_seq;
+  const bool digested = batch.digest_kind == digest_kind(e->alg);
   result.hashes.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& rec = records[i];
@@ -924,15 +967,23 @@ auto Store::append(const core::RawBatch& batch) -> Result<AppendResult> {
       detail::put_varint(payload, end - start);
     }
     const std::string& source = rec.source.empty() ? batch.source : rec.source;
-    head = detail::chain_link(e->alg, head, seq, rec.received_at, source, rec.position, rec.bytes);
-    const std::string hex = core::to_hex(detail::digest_view(head));
+    if (seq < e->chain_v2_from) {
+      head = detail::chain_link_v1(e->alg, head, seq, rec.received_at, source, rec.position,
+                                   rec.bytes);
+    } else if (digested) {
+      head = detail::chain_link_v2(e->alg, head, seq, rec.digest);
+    } else {
+      head = detail::chain_link_v2(
+          e->alg, head, seq,
+          detail::record_digest(e->alg, rec.received_at, source, rec.position, rec.bytes));
+    }
     detail::put_varint(payload, static_cast<std::uint64_t>(rec.received_at));
     detail::put_lp(payload, source);
     detail::put_lp(payload, rec.position);
     detail::put_lp(payload, rec.peer);
     payload.append(detail::digest_view(head));
     detail::put_lp(payload, rec.bytes);
-    result.hashes.push_back(hex);
+    result.hashes.push_back(head);
     ++per_source[source];
     ++seq;
     if (i + 1 == end) {
@@ -2179,6 +2230,7 @@ auto Store::verify(std::string_view engagement, const std::string& anchor_file)
     auto* db = e->inst->db.get();
     // A copy: clang 14 (the fuzz build) cannot capture a structured binding in a lambda.
     const auto alg = e->alg;
+    const auto v2_from = e->chain_v2_from;
     SignedHeads checkpoints;
     {
       std::unique_ptr<rocksdb::Iterator> cp(db->NewIterator(rocksdb::ReadOptions{}, e->meta));
@@ -2251,22 +2303,26 @@ auto Store::verify(std::string_view engagement, const std::string& anchor_file)
                         + " appears twice or out of order (block overlaps its predecessor)");
         break;
       }
-      auto s = decode_raw_block(name, first, it->value().ToStringView(),
-                                [&](core::RawRecord&& rec) {
-                                  const auto link =
-                                      detail::chain_link(alg, prev, rec.seq, rec.received_at,
-                                                         rec.source, rec.position, rec.bytes);
-                                  if (core::to_hex(detail::digest_view(link)) != rec.hash) {
-                                    fail(rec.seq, "record " + std::to_string(rec.seq)
+      auto s =
+          decode_raw_block(name, first, it->value().ToStringView(), [&](core::RawRecord&& rec) {
+            const auto link =
+                rec.seq < v2_from
+                    ? detail::chain_link_v1(alg, prev, rec.seq, rec.received_at, rec.source,
+                                            rec.position, rec.bytes)
+                    : detail::chain_link_v2(alg, prev, rec.seq,
+                                            detail::record_digest(alg, rec.received_at, rec.source,
+                                                                  rec.position, rec.bytes));
+            if (core::to_hex(detail::digest_view(link)) != rec.hash) {
+              fail(rec.seq, "record " + std::to_string(rec.seq)
                                                       + " was altered or reordered (chain hash "
                                                         "mismatch)");
-                                    return false;
-                                  }
-                                  prev = link;
-                                  ++rep.records_checked;
-                                  ++expected;
-                                  return check_heads(rec.seq, link);
-                                });
+              return false;
+            }
+            prev = link;
+            ++rep.records_checked;
+            ++expected;
+            return check_heads(rec.seq, link);
+          });
       if (!s) {
         fail(first, std::string{s.message()});
       }

@@ -401,7 +401,7 @@ BOOST_FIXTURE_TEST_CASE(records, ServerFixture) {
   BOOST_REQUIRE_EQUAL(appended->first_seq, 1U);
   siem::core::Event ev;
   ev.ref = "acme:1";
-  ev.raw_hash = appended->hashes.at(0);
+  ev.raw_hash = appended->hash_hex(0);
   ev.timestamp = kT0;
   ev.set("source.ip", "10.0.0.1");
   ev.set_int("source.port", 22);
@@ -483,7 +483,7 @@ BOOST_FIXTURE_TEST_CASE(records, ServerFixture) {
   BOOST_TEST(rj["engagement"] == "acme");
   BOOST_TEST(rj["source"] == "fw");
   BOOST_TEST(rj["raw"] == batch.records[0].bytes);
-  BOOST_TEST(rj["hash"] == appended->hashes.at(0));
+  BOOST_TEST(rj["hash"] == appended->hash_hex(0));
   BOOST_TEST(get(port, "/api/v1/raw/acme%3A2", token).json_body()["raw"] == batch.records[1].bytes);
 
   const auto event = get(port, "/api/v1/events/acme%3a1", token);

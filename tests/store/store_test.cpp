@@ -5,6 +5,7 @@
 #include "siem/core/incident.hpp"
 #include "siem/core/time.hpp"
 
+#include "chain.hpp"
 #include "codec.hpp"
 #include "encryption.hpp"
 #include "engagement_db.hpp"
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 BOOST_TEST_DONT_PRINT_LOG_VALUE(siem::core::StatusCode)
 
@@ -103,7 +105,7 @@ BOOST_AUTO_TEST_CASE(append_read_and_positions_survive_reopen) {
     BOOST_REQUIRE(r.has_value());
     BOOST_TEST(r->first_seq == 1U);
     BOOST_TEST(r->hashes.size() == 2U);
-    BOOST_TEST(r->hashes[0].size() == 64U);
+    BOOST_TEST(r->hash_hex(0).size() == 64U);
     auto r2 = store->append(batch("fw", {"line three"}, "42:150"));
     BOOST_TEST(r2->first_seq == 3U);
     BOOST_TEST(store->sync().is_ok());
@@ -320,6 +322,120 @@ BOOST_AUTO_TEST_CASE(verify_names_altered_missing_and_truncated_records) {
     BOOST_TEST(!rep.ok);
     BOOST_TEST(rep.first_bad_seq == 3U);  // record d moved to seq 3: hash no longer links
   }
+}
+
+// Chain version 2: a record's digest may be computed before append() (on a source's thread);
+// append() links the same chain either way, recomputes digests made with another hash, and
+// verify() recomputes both from the stored bytes.
+BOOST_AUTO_TEST_CASE(record_digests_made_before_append_link_the_same_chain) {
+  namespace d = siem::store::detail;
+  siem::test::TempDir tmp;
+  auto store = open(tmp.path());  // SM3 by default
+  auto plain = batch("s", {"alpha", "beta"});
+  auto pre = batch("s", {"gamma", "delta"});
+  store->digest(pre);
+  BOOST_TEST(pre.digest_kind != 0);
+  BOOST_TEST(d::digest_view(pre.records[0].digest)
+             == d::digest_view(
+                 d::record_digest(siem::store::HashAlgorithm::sm3, kRecent, "s", "p", "gamma")));
+  auto wrong = batch("s", {"epsilon"});
+  wrong.records[0].digest.fill(0xAB);
+  wrong.digest_kind = 2;  // claims SHA-256: not this engagement's hash, so recomputed
+  const auto a = store->append(plain);
+  const auto b = store->append(pre);
+  const auto c = store->append(wrong);
+  BOOST_REQUIRE(a && b && c);
+  // Each link is H(prev || seq || digest), from the zero head.
+  d::Digest prev{};
+  std::vector<d::Digest> links;
+  for (const auto* r : {&*a, &*b, &*c}) {
+    links.insert(links.end(), r->hashes.begin(), r->hashes.end());
+  }
+  const std::vector<std::string> lines{"alpha", "beta", "gamma", "delta", "epsilon"};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto t = kRecent + static_cast<std::int64_t>(i % 2 == 0 || i == 4 ? 0 : 1);
+    prev =
+        d::chain_link_v2(siem::store::HashAlgorithm::sm3, prev, i + 1,
+                         d::record_digest(siem::store::HashAlgorithm::sm3, t, "s", "p", lines[i]));
+    BOOST_TEST(d::digest_view(prev) == d::digest_view(links[i]), "link " << i + 1);
+  }
+  BOOST_REQUIRE(store->sync().is_ok());
+  const auto rep = open(tmp.path(), true)->verify()->at(0);
+  BOOST_TEST(rep.ok, rep.problem);
+  BOOST_TEST(rep.records_checked == 5U);
+}
+
+// A ledger written before chain version 2 keeps its version-1 links and goes on in version 2
+// from its next record; verify checks each part with its own version and still names an
+// altered record on either side of the switch.
+BOOST_AUTO_TEST_CASE(chain_version_1_ledger_continues_in_version_2) {
+  namespace d = siem::store::detail;
+  siem::test::TempDir tmp;
+  const std::string never = be64(std::numeric_limits<std::uint64_t>::max());
+  static_cast<void>(open(tmp.path())->append(batch("s", {})));  // creates the engagement
+  tamper(tmp.path(), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*) {
+    BOOST_REQUIRE(db->Put({}, tamper_meta_handle, "chain_v2_from", never).ok());
+  });
+  std::vector<d::Digest> v1;
+  {
+    auto store = open(tmp.path());
+    const auto r = store->append(batch("s", {"one", "two", "three"}));
+    BOOST_REQUIRE(r.has_value());
+    v1 = r->hashes;
+  }
+  d::Digest prev{};
+  const std::vector<std::string> first{"one", "two", "three"};
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    prev = d::chain_link_v1(siem::store::HashAlgorithm::sm3, prev, i + 1,
+                            kRecent + static_cast<std::int64_t>(i), "s", "p", first[i]);
+    BOOST_TEST(d::digest_view(prev) == d::digest_view(v1[i]));
+  }
+  // What a build before version 2 leaves: no chain_v2_from at all.
+  tamper(tmp.path(), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*) {
+    BOOST_REQUIRE(db->Delete({}, tamper_meta_handle, "chain_v2_from").ok());
+  });
+  {
+    auto store = open(tmp.path());
+    auto b = batch("s", {"four", "five"});
+    store->digest(b);
+    const auto r = store->append(b);
+    BOOST_REQUIRE(r.has_value());
+    prev = d::chain_link_v2(
+        siem::store::HashAlgorithm::sm3, prev, 4,
+        d::record_digest(siem::store::HashAlgorithm::sm3, kRecent, "s", "p", "four"));
+    BOOST_TEST(d::digest_view(prev) == d::digest_view(r->hashes[0]));
+  }
+  tamper(tmp.path(), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*) {
+    std::string v;
+    BOOST_REQUIRE(db->Get({}, tamper_meta_handle, "chain_v2_from", &v).ok());
+    BOOST_TEST(v == be64(4));
+  });
+  auto verify_first_bad = [&]() {
+    const auto rep = open(tmp.path(), true)->verify()->at(0);
+    BOOST_TEST_MESSAGE(rep.problem);
+    return rep.ok ? std::uint64_t{0} : rep.first_bad_seq;
+  };
+  BOOST_TEST(verify_first_bad() == 0U);
+  // Alter record 2 (version 1), then restore it and alter record 5 (version 2).
+  auto flip_last_byte = [&](std::uint64_t block, char from, char to) {
+    tamper(tmp.path(), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* raw) {
+      auto v = raw_get(db, raw, be64(block));
+      BOOST_REQUIRE(v.back() == from);
+      v.back() = to;
+      raw_put(db, raw, be64(block), v);
+    });
+  };
+  flip_last_byte(1, 'e', 'E');  // "three" is record 3, the block's last
+  BOOST_TEST(verify_first_bad() == 3U);
+  flip_last_byte(1, 'E', 'e');
+  flip_last_byte(4, 'e', 'E');  // "five"
+  BOOST_TEST(verify_first_bad() == 5U);
+  // Moving the switch point is a rewrite too: the links no longer match.
+  flip_last_byte(4, 'E', 'e');
+  tamper(tmp.path(), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*) {
+    BOOST_REQUIRE(db->Put({}, tamper_meta_handle, "chain_v2_from", be64(3)).ok());
+  });
+  BOOST_TEST(verify_first_bad() == 3U);
 }
 
 BOOST_AUTO_TEST_CASE(bad_names_and_locked_directory) {
@@ -651,7 +767,7 @@ BOOST_AUTO_TEST_CASE(purge_shreds_key_data_and_backups_with_signed_certificate) 
     b.engagement = "case-9";
     const auto appended = (*s)->append(b);
     BOOST_REQUIRE(appended.has_value());
-    head = appended->hashes.back();
+    head = appended->hash_hex(appended->hashes.size() - 1);
     BOOST_REQUIRE((*s)->append(batch("fw", {"KEEP-me"})).has_value());
     BOOST_REQUIRE((*s)->sync().is_ok());
     BOOST_REQUIRE((*s)->backup(tmp.path() + "/backup").has_value());

@@ -1,12 +1,13 @@
 #pragma once
 
+#include "siem/core/time.hpp"
+
+#include <array>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include "siem/core/time.hpp"
 
 namespace siem::core {
 
@@ -17,6 +18,10 @@ struct RawInput {
   std::string position;    ///< source position after this record ("inode:offset", peer, ...)
   std::string peer;        ///< sending peer address for network sources, else empty
   TimeMs received_at = 0;  ///< receive time, UTC ms
+  /// The ledger's per-record digest, filled by `store::Store::digest()` on the source's thread
+  /// so that the ledger writer only chains digests; meaningful when the batch's `digest_kind`
+  /// is not 0.
+  std::array<unsigned char, 32> digest{};
 };
 
 /// A batch of records from one source, with the source position it reaches. Only batches
@@ -27,6 +32,9 @@ struct RawBatch {
   std::string format;       ///< configured parser ("auto", "suricata/eve", ...)
   std::string position;     ///< source position covering every record of the batch
   bool durable_position = false;  ///< the position is stored with the records (file sources)
+  /// 0: the records carry no digest; otherwise which hash made them (the store's own tag,
+  /// checked by `append()`, which recomputes digests made with another hash).
+  std::uint8_t digest_kind = 0;
   std::vector<RawInput> records;
 };
 

@@ -1,16 +1,17 @@
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include "siem/core/bounded_queue.hpp"
 #include "siem/core/raw_record.hpp"
 #include "siem/core/status.hpp"
 #include "siem/core/time.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace siem::ingest {
 
@@ -99,6 +100,14 @@ public:
   /// sources. Thread-safe.
   [[nodiscard]] virtual auto partition_lags() const -> std::vector<PartitionLag> { return {}; }
 
+  /// Called on the source's thread with each batch just before it is queued, with the index of
+  /// the first record it has not seen (a held Kafka batch grows while paused). The engine
+  /// hashes the records for the ledger there, off the ledger writer's thread. Set before
+  /// start().
+  using BatchHook = std::function<void(core::RawBatch&, std::size_t first)>;
+
+  void set_batch_hook(BatchHook hook) { hook_ = std::move(hook); }
+
   [[nodiscard]] auto options() const -> const SourceOptions& { return options_; }
 
   [[nodiscard]] auto counters() const -> const SourceCounters& { return counters_; }
@@ -109,8 +118,19 @@ protected:
   /// A fresh batch stamped with this source's name, engagement and format.
   [[nodiscard]] auto new_batch() const -> core::RawBatch;
 
+  /// Runs the batch hook on records [first, end) of `batch`; every implementation calls it
+  /// before queueing a batch.
+  void prepare(core::RawBatch& batch, std::size_t first = 0) const {
+    if (hook_) {
+      hook_(batch, first);
+    }
+  }
+
   SourceOptions options_;
   SourceCounters counters_;
+
+private:
+  BatchHook hook_;
 };
 
 /// Creates the source for `options.type`. Errors: invalid_argument for an unknown type.

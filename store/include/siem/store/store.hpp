@@ -1,5 +1,12 @@
 #pragma once
 
+#include "siem/core/event.hpp"
+#include "siem/core/incident.hpp"
+#include "siem/core/raw_record.hpp"
+#include "siem/core/status.hpp"
+#include "siem/core/time.hpp"
+
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -9,12 +16,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "siem/core/event.hpp"
-#include "siem/core/incident.hpp"
-#include "siem/core/raw_record.hpp"
-#include "siem/core/status.hpp"
-#include "siem/core/time.hpp"
 
 namespace siem::store {
 
@@ -62,7 +63,10 @@ struct StoreOptions {
 struct AppendResult {
   std::uint64_t first_seq = 0;
   std::uint64_t count = 0;
-  std::vector<std::string> hashes;  ///< hex chain hash per record, in order
+  std::vector<std::array<unsigned char, 32>> hashes;  ///< chain link per record, in order
+
+  /// Record i's chain link in hex, as events and exports show it.
+  [[nodiscard]] auto hash_hex(std::size_t i) const -> std::string;
 };
 
 /// Counters of one engagement (or the totals).
@@ -217,6 +221,13 @@ public:
   /// `batch.durable_position` — the source position. Not yet fsynced: call sync() before
   /// acknowledging. Errors: invalid_argument (bad engagement name), io_error.
   auto append(const core::RawBatch& batch) -> core::Result<AppendResult>;
+
+  /// Hashes each record of `batch` on the calling thread (the digest the chain links over,
+  /// with the hash its engagement uses) and marks the batch digested, so that append() only
+  /// chains 32-byte digests. Sources call it on their own threads before queueing a batch.
+  /// Optional: append() digests what is not digested, or digested with another hash.
+  /// `first`: records before it are already digested (a batch that grew).
+  void digest(core::RawBatch& batch, std::size_t first = 0) const;
 
   /// Group commit: fsyncs the WAL of every engagement written since the last call.
   auto sync() -> core::Status;
