@@ -105,6 +105,17 @@ public:
     for (const auto& inc : out_.incidents) {
       SIEM_TRY(store_.put_incident(inc));
     }
+    alert_records_.clear();
+    for (const auto& a : out_.alerts) {
+      // Keyed by the raising record's receive time, so that a replay overwrites, not adds.
+      core::TimeMs at = clock_.now_ms();
+      if (const auto ref = core::parse_ref(a.event_ref);
+          ref && ref->seq >= c.first_seq && ref->seq <= last) {
+        at = c.records[ref->seq - c.first_seq].received_at;
+      }
+      alert_records_.push_back({a.id, at, a.to_json()});
+    }
+    SIEM_TRY(store_.put_alerts(c.engagement, alert_records_));
     alerts_ += out_.alerts.size();
     events_done_ += c.records.size();
     return core::Status::ok();
@@ -155,6 +166,7 @@ private:
   std::string utf8_;
   std::vector<core::Event> events_;
   correlate::CorrelationOutput out_;
+  std::vector<store::AlertRecord> alert_records_;
   std::atomic<std::uint64_t> alerts_{0};
   std::atomic<std::uint64_t> events_done_{0};
 };

@@ -369,7 +369,7 @@ auto Handler::handle_api(const Request& req, std::string_view path, std::string_
       return error_response(403, "forbidden");
     }
     if (seg.size() == 1) {
-      return list_incidents(query);
+      return list_page(query, &store::Store::list_incidents);
     }
     const auto id = percent_decode(seg[1], false);
     if (!id) {
@@ -383,6 +383,15 @@ auto Handler::handle_api(const Request& req, std::string_view path, std::string_
                  : from_status(incident.error());
     }
     return ok_json(200, std::move(incident).value());
+  }
+  if (seg.size() == 1 && seg[0] == "alerts") {
+    if (method != "GET") {
+      return method_not_allowed("GET");
+    }
+    if (!can_read_records(role)) {
+      return error_response(403, "forbidden");
+    }
+    return list_page(query, &store::Store::list_alerts);
   }
   if (seg.size() == 1 && seg[0] == "events") {
     if (method != "GET") {
@@ -534,7 +543,7 @@ auto Handler::read_record(std::string_view kind, std::string_view segment) -> Re
   return ok_json(200, std::move(ev).value());
 }
 
-auto Handler::list_incidents(std::string_view query) -> Response {
+auto Handler::list_page(std::string_view query, PageLister lister) -> Response {
   const auto q = parse_query(query);
   const auto limit = parse_limit(q);
   if (!limit) {
@@ -545,7 +554,7 @@ auto Handler::list_incidents(std::string_view query) -> Response {
     return error_response(400, "malformed engagement name");
   }
   const auto cursor = query_value(q, "cursor").value_or("");
-  auto page = store_.list_incidents(engagement, cursor, *limit);
+  auto page = (store_.*lister)(engagement, cursor, *limit);
   if (!page.has_value()) {
     if (page.error().code() == core::StatusCode::not_found) {
       return ok_json(200, R"({"items":[],"next":null})");  // an engagement with no data yet

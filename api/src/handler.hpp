@@ -3,6 +3,7 @@
 #include "siem/api/server.hpp"
 #include "siem/core/status.hpp"
 #include "siem/core/time.hpp"
+#include "siem/store/store.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -86,7 +87,11 @@ private:
   auto authenticate(const Request& req, Response& failure) -> std::optional<Principal>;
   auto login(const Request& req, AuditInfo& audit) -> Response;
   auto metrics() -> Response;
-  auto list_incidents(std::string_view query) -> Response;
+  /// A Store listing with engagement, cursor and limit: incidents, alerts.
+  using PageLister = core::Result<store::Page> (store::Store::*)(std::string_view, std::string_view,
+                                                                 std::size_t);
+  /// GET of a paged listing: `engagement`, `cursor`, `limit` (1-500) from the query.
+  auto list_page(std::string_view query, PageLister lister) -> Response;
   auto list_audit(std::string_view query) -> Response;
   /// GET /api/v1/events?engagement=&from=&to=&limit=&cursor=&<field>=<value>...
   auto search_events(std::string_view query) -> Response;

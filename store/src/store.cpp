@@ -57,7 +57,7 @@ constexpr auto digest_kind(HashAlgorithm alg) -> std::uint8_t {
 // no postings; opening it read-write migrates it, see migrate_events()).
 constexpr std::string_view kSchemaVersion = "2";
 const std::vector<std::string> kEngagementCfs = {
-    "default", "raw", "events", "postings", "incidents", "incident_history", "meta"};
+    "default", "raw", "events", "postings", "alerts", "incidents", "incident_history", "meta"};
 const std::vector<std::string> kSystemCfs = {"default", "users", "sessions", "audit", "meta"};
 
 auto map_status(const rocksdb::Status& s, std::string_view what) -> Status {
@@ -319,6 +319,7 @@ struct Engagement {
   rocksdb::ColumnFamilyHandle* raw = nullptr;
   rocksdb::ColumnFamilyHandle* events = nullptr;
   rocksdb::ColumnFamilyHandle* postings = nullptr;  // null: read-only open of a schema-1 store
+  rocksdb::ColumnFamilyHandle* alerts = nullptr;    // null: read-only open of an older store
   rocksdb::ColumnFamilyHandle* incidents = nullptr;
   rocksdb::ColumnFamilyHandle* history = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
@@ -726,6 +727,7 @@ auto Store::Impl::load_engagement(const std::string& name, bool create) -> Resul
   e->raw = e->inst->cf("raw");
   e->events = e->inst->cf("events");
   e->postings = e->inst->cf("postings");
+  e->alerts = e->inst->cf("alerts");
   e->incidents = e->inst->cf("incidents");
   e->history = e->inst->cf("incident_history");
   e->meta = e->inst->cf("meta");
@@ -1381,6 +1383,79 @@ auto Store::get_incident(std::string_view id) -> Result<std::string> {
   return core::not_found("no incident " + std::string{id});
 }
 
+auto Store::put_alerts(std::string_view engagement, std::span<const AlertRecord> alerts) -> Status {
+  if (alerts.empty()) {
+    return Status::ok();
+  }
+  if (impl_->options.read_only) {
+    return core::invalid_argument("store is open read-only");
+  }
+  SIEM_TRY_ASSIGN(auto* e, impl_->find_or_create(engagement.empty() ? "default" : engagement));
+  rocksdb::WriteBatch wb;
+  for (const auto& a : alerts) {
+    if (a.id.empty()) {
+      return core::invalid_argument("alert without id");
+    }
+    std::string key = "a/";
+    detail::put_be64(key, static_cast<std::uint64_t>(a.raised_at));
+    key += a.id;
+    wb.Put(e->alerts, key, a.json);
+  }
+  SIEM_TRY(map_status(e->inst->db->Write(rocksdb::WriteOptions{}, &wb), "alert write"));
+  e->inst->dirty = true;
+  return Status::ok();
+}
+
+auto Store::list_alerts(std::string_view engagement, std::string_view cursor, std::size_t limit)
+    -> Result<Page> {
+  // Cursor: hex of the last key returned ("a/" + be64(raised_at) + id).
+  std::string after;
+  if (!cursor.empty()) {
+    auto decoded = cursor.size() <= 512 ? core::from_hex(cursor) : std::nullopt;
+    if (!decoded || !decoded->starts_with("a/")) {
+      return core::invalid_argument("malformed cursor");
+    }
+    after = std::move(*decoded);
+  }
+
+  struct Hit {
+    std::string key;
+    std::string json;
+  };
+
+  std::vector<Hit> hits;
+  std::shared_lock lock(impl_->engagements_mu);
+  for (auto& [name, e] : impl_->engagements) {
+    if ((!engagement.empty() && name != engagement) || e->alerts == nullptr) {
+      continue;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(
+        e->inst->db->NewIterator(rocksdb::ReadOptions{}, e->alerts));
+    if (after.empty()) {
+      it->SeekForPrev(std::string("a/\xff", 3));
+    } else {
+      it->SeekForPrev(after);
+      if (it->Valid() && it->key() == after) {
+        it->Prev();
+      }
+    }
+    for (std::size_t n = 0; it->Valid() && it->key().starts_with("a/") && n <= limit;
+         it->Prev(), ++n) {
+      hits.push_back({it->key().ToString(), it->value().ToString()});
+    }
+    SIEM_TRY(map_status(it->status(), "alert list"));
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.key > b.key; });
+  Page page;
+  for (std::size_t i = 0; i < hits.size() && i < limit; ++i) {
+    page.items.push_back(std::move(hits[i].json));
+  }
+  if (hits.size() > limit && limit > 0) {
+    page.next = core::to_hex(hits[limit - 1].key);
+  }
+  return page;
+}
+
 auto Store::list_incidents(std::string_view engagement, std::string_view cursor,
                            std::size_t limit) -> Result<Page> {
   // Cursor: hex of the last index key returned ("c/" + be64(created_at) + id).
@@ -1982,6 +2057,13 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
     {
       std::lock_guard plock(e->process_mu);
       SIEM_TRY_ASSIGN(const auto incidents, expire_incidents(*e, cutoff));
+      if (e->alerts != nullptr) {  // alerts raised before the cutoff
+        std::string end = "a/";
+        detail::put_be64(end, static_cast<std::uint64_t>(std::max<core::TimeMs>(cutoff, 0)));
+        rocksdb::WriteOptions wo;
+        wo.sync = true;
+        SIEM_TRY(map_status(db->DeleteRange(wo, e->alerts, "a/", end), "alert expiry"));
+      }
       if (incidents > 0) {
         static_cast<void>(
             append_audit({now, "retention", "local", "expire", name, 0,

@@ -82,6 +82,16 @@ echo "$USERS" | grep -q admin || fail "targeted account admin not in impact: $US
 [ "$(I 'd["status"]')" = new ] || fail "status"
 pass "incident $ID: NAI/NAI.ONAI level III, attacker in cause.actors, host+accounts in impact, empty resolution"
 
+# The alerts that built the incident are stored and listed, each naming the incident.
+curl -sf "${AUTH[@]}" "$API/api/v1/alerts?limit=500" >"$WORK/alerts.json" || fail "GET alerts"
+NALERTS=$(json 'len(d["items"])' <"$WORK/alerts.json")
+[ "$NALERTS" -ge 1 ] || fail "no alerts stored"
+[ "$(json 'all(a["incident_id"] == "'"$ID"'" for a in d["items"])' <"$WORK/alerts.json")" = True ] \
+  || fail "an alert names another incident: $(cat "$WORK/alerts.json")"
+[ "$(json 'sorted(d["alerts"])' <"$WORK/incident.json")" = "$(json 'sorted(a["id"] for a in d["items"])' <"$WORK/alerts.json")" ] \
+  || fail "stored alerts differ from the incident's alert list"
+pass "$NALERTS alerts stored, the same as the incident lists"
+
 # Every sequence step resolves to its event and its raw record, and the raw line is one sent.
 STEPS=$(I 'len(d["sequence"])')
 [ "$STEPS" -ge 10 ] || fail "sequence has $STEPS steps"

@@ -187,6 +187,61 @@ BOOST_AUTO_TEST_CASE(incidents_versions_and_paging) {
   BOOST_TEST(!store->list_incidents("", "zz", 2).has_value());
 }
 
+// Alerts are kept per engagement in the order raised, listed newest first across
+// engagements, paged by cursor; storing the same alert again (a replay) overwrites it; alerts
+// raised before the retention cutoff expire, unless the engagement is on hold.
+BOOST_AUTO_TEST_CASE(alerts_stored_listed_replayed_and_expired) {
+  siem::test::TempDir tmp;
+  StoreOptions o;
+  o.data_dir = tmp.path();
+  o.retention_days = 1;
+  auto s = Store::open(o);
+  BOOST_REQUIRE(s.has_value());
+  auto& store = **s;
+  const std::int64_t now = siem::core::SystemClock{}.now_ms();
+  const std::int64_t old = now - 3 * 86'400'000;
+  auto alert = [](const std::string& id, std::int64_t at) {
+    return siem::store::AlertRecord{id, at, R"({"type":"alert","id":")" + id + "\"}"};
+  };
+  const std::vector<siem::store::AlertRecord> a{alert("a-old", old), alert("a-1", now),
+                                                alert("a-2", now + 2)};
+  BOOST_REQUIRE(store.put_alerts("case-1", a).is_ok());
+  const std::vector<siem::store::AlertRecord> b{alert("b-1", now + 1)};
+  BOOST_REQUIRE(store.put_alerts("case-2", b).is_ok());
+  BOOST_REQUIRE(store.put_alerts("case-2", b).is_ok());  // a replay: the same key
+  const std::vector<siem::store::AlertRecord> nameless{alert("", now)};
+  BOOST_TEST(!store.put_alerts("case-2", nameless).is_ok());
+
+  std::vector<std::string> ids;
+  std::string cursor;
+  for (int page = 0; page < 5; ++page) {
+    auto p = store.list_alerts("", cursor, 3);
+    BOOST_REQUIRE(p.has_value());
+    for (const auto& item : p->items) {
+      ids.push_back(
+          item.substr(item.find("\"id\":\"") + 6, item.rfind('"') - item.find("\"id\":\"") - 6));
+    }
+    if (!p->next) {
+      break;
+    }
+    cursor = *p->next;
+  }
+  BOOST_TEST(ids == (std::vector<std::string>{"a-2", "b-1", "a-1", "a-old"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(store.list_alerts("case-2", "", 10)->items.size() == 1U);
+  BOOST_TEST(!store.list_alerts("", "zz", 3).has_value());
+  BOOST_TEST(!store.list_alerts("", siem::core::to_hex("i/x"), 3).has_value());
+
+  BOOST_REQUIRE(store.set_legal_hold("case-1", true, "Wang Wei", "litigation").is_ok());
+  BOOST_REQUIRE(store.expire(now).has_value());
+  BOOST_TEST(store.list_alerts("case-1", "", 10)->items.size() == 3U);  // on hold
+  BOOST_REQUIRE(store.set_legal_hold("case-1", false, "Wang Wei", "").is_ok());
+  BOOST_REQUIRE(store.expire(now).has_value());
+  const auto left = store.list_alerts("case-1", "", 10);
+  BOOST_REQUIRE(left->items.size() == 2U);
+  BOOST_TEST(left->items[1].find("a-1") != std::string::npos);
+}
+
 // The history keeps every version as the members that changed; incident_history() gives
 // each version back whole.
 BOOST_AUTO_TEST_CASE(incident_history_as_deltas) {

@@ -152,6 +152,16 @@ struct Page {
   std::optional<std::string> next;
 };
 
+/// An alert as stored: raised by a correlation rule, or by the engine itself (a silent
+/// source). Kept per engagement in the order raised.
+struct AlertRecord {
+  std::string id;  ///< unique per alert (rules: UUIDv5 of rule and refs)
+  /// Receive time of the record that raised it (so that a replay after a crash stores the
+  /// same key again), or when the engine raised it; retention is measured on it.
+  core::TimeMs raised_at = 0;
+  std::string json;  ///< the alert object
+};
+
 /// One condition of an event query, on a field by its dotted ECS name ("source.ip").
 struct EventCondition {
   enum class Op : std::uint8_t {
@@ -264,6 +274,17 @@ public:
 
   /// Highest ledger sequence whose event is stored (normalization checkpoint).
   auto processed_seq(std::string_view engagement) -> std::uint64_t;
+
+  // --- alerts ---------------------------------------------------------------------------
+
+  /// Stores alerts in the engagement's `alerts` family, keyed by (raised_at, id): storing the
+  /// same alert again (a replay after a crash) overwrites it. Errors: invalid_argument.
+  auto put_alerts(std::string_view engagement, std::span<const AlertRecord> alerts) -> core::Status;
+
+  /// Alerts newest first, across engagements when `engagement` is empty; `cursor` is the
+  /// previous page's `next`. Errors: invalid_argument (malformed cursor).
+  auto list_alerts(std::string_view engagement, std::string_view cursor, std::size_t limit)
+      -> core::Result<Page>;
 
   // --- incidents ------------------------------------------------------------------------
 
