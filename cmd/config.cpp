@@ -116,11 +116,26 @@ auto get_duration(const YAML::Node& n, const std::string& key, std::int64_t& out
 auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
                  ingest::SourceOptions& s) -> Status {
   const std::string where = "sources[" + std::to_string(index) + "]";
-  SIEM_TRY(check_keys(n, where,
-                      {"name", "type", "format", "engagement", "timezone", "encoding", "path", "follow",
-                       "listen", "protocol", "max_message_bytes", "batch_records", "brokers",
-                       "topics", "group_id", "group", "session_timeout_ms", "auto_offset_reset",
-                       "properties"}));
+  SIEM_TRY(check_keys(n, where, {"name",
+                                 "type",
+                                 "format",
+                                 "engagement",
+                                 "timezone",
+                                 "encoding",
+                                 "path",
+                                 "follow",
+                                 "listen",
+                                 "protocol",
+                                 "max_message_bytes",
+                                 "batch_records",
+                                 "brokers",
+                                 "topics",
+                                 "group_id",
+                                 "group",
+                                 "session_timeout_ms",
+                                 "auto_offset_reset",
+                                 "properties",
+                                 "silence_after"}));
   if (n["group_id"] && n["group"]) {
     return err(where + ".group", "give group_id or its alias group, not both");
   }
@@ -167,6 +182,8 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
       SIEM_TRY(get_string(v, full, s.auto_offset_reset));
     } else if (key == "properties") {
       SIEM_TRY(get_string_map(v, full, s.properties));
+    } else if (key == "silence_after") {
+      SIEM_TRY(get_duration(v, full, s.silence_after_ms));
     }
   }
   if (!store::valid_name(s.name)) {

@@ -5,6 +5,7 @@
 #include "siem/core/bounded_queue.hpp"
 #include "siem/core/ids.hpp"
 #include "siem/correlate/correlator.hpp"
+#include "siem/correlate/source_silence.hpp"
 #include "siem/ingest/kafka_publisher.hpp"
 #include "siem/ingest/parse_counters.hpp"
 #include "siem/ingest/source.hpp"
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -169,6 +171,77 @@ private:
   std::vector<store::AlertRecord> alert_records_;
   std::atomic<std::uint64_t> alerts_{0};
   std::atomic<std::uint64_t> events_done_{0};
+};
+
+/// The health check of sources with a silence_after: a source that sends nothing for longer
+/// raises a silence alert and an FF incident, once per silence; when it sends again the
+/// incident gets its next version. Runs on the daemon's main thread.
+class SilenceWatch {
+public:
+  SilenceWatch(store::Store& store, const core::Clock& clock,
+               const std::vector<std::unique_ptr<ingest::Source>>& sources)
+      : store_(store)
+      , clock_(clock)
+      , sources_(sources)
+      , started_(clock.now_ms())
+      , open_(sources.size()) {}
+
+  void check() {
+    const core::TimeMs now = clock_.now_ms();
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      auto& src = *sources_[i];
+      const auto& o = src.options();
+      if (o.silence_after_ms <= 0) {
+        continue;
+      }
+      const core::TimeMs last = src.counters().last_seen_ms.load(std::memory_order_relaxed);
+      auto& open = open_[i];
+      if (!open) {
+        const core::TimeMs since = last > 0 ? last : started_;
+        if (now - since <= o.silence_after_ms) {
+          continue;
+        }
+        correlate::Silence silence{o.engagement,       o.name, o.type, {}, since, last == 0,
+                                   o.silence_after_ms, now};
+        auto [alert, incident] = correlate::silence_raised(silence);
+        const std::vector<store::AlertRecord> alerts{{alert.id, now, alert.to_json()}};
+        auto st = store_.put_alerts(o.engagement, alerts);
+        if (st) {
+          st = store_.put_incident(incident);
+        }
+        if (!st) {
+          std::fprintf(stderr, "siem: cannot store the silence alert of source %s: %s\n",
+                       o.name.c_str(), st.to_string().c_str());
+          continue;  // tried again at the next check
+        }
+        std::fprintf(stderr, "siem: source %s silent: %s (incident %s)\n", o.name.c_str(),
+                     alert.description.c_str(), incident.id.c_str());
+        ++raised_;
+        src.set_silent(true);
+        open = std::move(incident);
+      } else if (last > open->times.first_seen) {
+        correlate::silence_ended(*open, last);
+        if (auto st = store_.put_incident(*open); !st) {
+          std::fprintf(stderr, "siem: cannot update incident %s: %s\n", open->id.c_str(),
+                       st.to_string().c_str());
+        }
+        std::fprintf(stderr, "siem: source %s sends again (incident %s)\n", o.name.c_str(),
+                     open->id.c_str());
+        src.set_silent(false);
+        open.reset();
+      }
+    }
+  }
+
+  [[nodiscard]] auto raised() const -> std::uint64_t { return raised_.load(); }
+
+private:
+  store::Store& store_;
+  const core::Clock& clock_;
+  const std::vector<std::unique_ptr<ingest::Source>>& sources_;
+  core::TimeMs started_;
+  std::vector<std::optional<core::Incident>> open_;  // per source: its open silence
+  std::atomic<std::uint64_t> raised_{0};
 };
 
 auto find_samples_dir(const RunFlags& flags) -> std::string {
@@ -451,6 +524,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     }
   }
 
+  SilenceWatch silence(store, clock, sources);
   api::Server server(config.api, store, clock);
   server.set_metrics_source([&] {
     std::string m = ingest::metrics_text(sources);
@@ -465,7 +539,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
          + "\n";
     m += "# HELP siem_alerts_raised_total Alerts raised since start.\n";
     m += "# TYPE siem_alerts_raised_total counter\n";
-    m += "siem_alerts_raised_total " + std::to_string(processor.alerts()) + "\n";
+    m += "siem_alerts_raised_total " + std::to_string(processor.alerts() + silence.raised()) + "\n";
     return m;
   });
   if (auto st = server.start(); !st) {
@@ -523,6 +597,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   std::uint64_t last_events = processor.events_done();
   while (!g_stop && !writer_failed) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    silence.check();
     const auto now = std::chrono::steady_clock::now();
     const auto elapsed = now - last_progress;
     if (elapsed >= std::chrono::milliseconds(config.pipeline.progress_interval_ms)) {
@@ -530,15 +605,15 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       const double secs = std::chrono::duration<double>(elapsed).count();
       auto st = store.stats();
       if (st) {
-        std::fprintf(stderr,
-                     "siem: %s events/s | stored: %s raw records, %s events (%s unparsed), %s "
-                     "incidents | alerts %s | queues %zu/%zu\n",
-                     with_commas(static_cast<std::uint64_t>((done - last_events) / secs)).c_str(),
-                     with_commas(st->totals.raw_records).c_str(),
-                     with_commas(st->totals.events).c_str(),
-                     with_commas(st->totals.unparsed).c_str(),
-                     with_commas(st->totals.incidents).c_str(),
-                     with_commas(processor.alerts()).c_str(), raw_q.size(), commit_q.size());
+        std::fprintf(
+            stderr,
+            "siem: %s events/s | stored: %s raw records, %s events (%s unparsed), %s "
+            "incidents | alerts %s | queues %zu/%zu\n",
+            with_commas(static_cast<std::uint64_t>((done - last_events) / secs)).c_str(),
+            with_commas(st->totals.raw_records).c_str(), with_commas(st->totals.events).c_str(),
+            with_commas(st->totals.unparsed).c_str(), with_commas(st->totals.incidents).c_str(),
+            with_commas(processor.alerts() + silence.raised()).c_str(), raw_q.size(),
+            commit_q.size());
       }
       last_progress = now;
       last_events = done;

@@ -135,6 +135,16 @@ auto metrics_text(const std::vector<std::unique_ptr<Source>>& sources) -> std::s
          [](const SourceCounters& c) { return c.redelivered.load(); });
   series("siem_source_last_seen_seconds", "Unix time of the last record.",
          [](const SourceCounters& c) { return c.last_seen_ms.load() / 1000; });
+  out +=
+      "# HELP siem_source_silent 1 while a source has sent nothing for longer than its "
+      "silence_after.\n# TYPE siem_source_silent gauge\n";
+  for (const auto& s : sources) {
+    if (s->options().silence_after_ms > 0) {
+      out += "siem_source_silent{source=\"" + s->options().name + "\",engagement=\""
+             + s->options().engagement + "\",type=\"" + s->options().type + "\"} "
+             + (s->silent() ? "1\n" : "0\n");
+    }
+  }
   std::string lags;
   for (const auto& s : sources) {
     for (const auto& l : s->partition_lags()) {

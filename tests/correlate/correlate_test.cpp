@@ -616,3 +616,34 @@ BOOST_AUTO_TEST_CASE(check_rules_counts) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A silent source: the same silence always gives the same ids (a restart does not duplicate
+// it); the incident is FF/FF.OFF with its alert; resuming adds a version and a step.
+BOOST_AUTO_TEST_CASE(source_silence_alert_and_incident) {
+  siem::correlate::Silence s{"acme", "fw-1", "syslog",         "10.0.0.1:514", 1'790'000'000'000,
+                             false,  60'000, 1'790'000'090'000};
+  const auto [alert, inc] = siem::correlate::silence_raised(s);
+  const auto again = siem::correlate::silence_raised(s);
+  BOOST_TEST(alert.id == again.first.id);
+  BOOST_TEST(inc.id == again.second.id);
+  s.last_seen += 1;
+  BOOST_TEST(siem::correlate::silence_raised(s).second.id != inc.id);
+  BOOST_TEST(inc.category == "FF");
+  BOOST_TEST(inc.subcategory == "FF.OFF");
+  BOOST_TEST(inc.engagement == "acme");
+  BOOST_TEST(alert.incident_id == inc.id);
+  BOOST_TEST(alert.rule_id == "siem-source-silence");
+  BOOST_REQUIRE(inc.alerts.size() == 1U);
+  BOOST_TEST(inc.alerts[0] == alert.id);
+  BOOST_TEST(alert.description.find("fw-1") != std::string::npos);
+  BOOST_TEST(alert.description.find("60 s") != std::string::npos);
+  BOOST_TEST(inc.cause.summary.find("10.0.0.1:514") != std::string::npos);
+  BOOST_TEST(inc.times.first_seen == 1'790'000'000'000);
+  BOOST_TEST(inc.times.detected_at == 1'790'000'090'000);
+  auto resumed = inc;
+  siem::correlate::silence_ended(resumed, 1'790'000'300'000);
+  BOOST_TEST(resumed.version == 2);
+  BOOST_TEST(resumed.times.last_seen == 1'790'000'300'000);
+  BOOST_REQUIRE(resumed.sequence.size() == 2U);
+  BOOST_TEST(resumed.sequence[1].description.find("300 s") != std::string::npos);
+}

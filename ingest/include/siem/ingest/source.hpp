@@ -46,6 +46,10 @@ struct SourceOptions {
   std::vector<std::pair<std::string, std::string>> properties;
   // batching
   std::size_t batch_records = 2048;
+  // health
+  /// A source that sends nothing for longer than this raises a silence alert and an FF
+  /// incident (milliseconds; 0: never).
+  std::int64_t silence_after_ms = 0;
 
   /// Errors name the key: "sources[fw].listen: ...".
   [[nodiscard]] auto validate() const -> core::Status;
@@ -108,6 +112,12 @@ public:
 
   void set_batch_hook(BatchHook hook) { hook_ = std::move(hook); }
 
+  /// Set by the engine's health check while the source is past its silence_after (shown in
+  /// /metrics as siem_source_silent). Thread-safe.
+  void set_silent(bool silent) { silent_.store(silent, std::memory_order_relaxed); }
+
+  [[nodiscard]] auto silent() const -> bool { return silent_.load(std::memory_order_relaxed); }
+
   [[nodiscard]] auto options() const -> const SourceOptions& { return options_; }
 
   [[nodiscard]] auto counters() const -> const SourceCounters& { return counters_; }
@@ -131,6 +141,7 @@ protected:
 
 private:
   BatchHook hook_;
+  std::atomic<bool> silent_{false};
 };
 
 /// Creates the source for `options.type`. Errors: invalid_argument for an unknown type.
