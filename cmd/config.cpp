@@ -113,6 +113,55 @@ auto get_duration(const YAML::Node& n, const std::string& key, std::int64_t& out
   return Status::ok();
 }
 
+/// sinks: {kafka: {brokers, incidents_topic, alerts_topic, properties}}.
+auto load_sinks(const YAML::Node& n, Config& config) -> Status {
+  if (!n.IsMap()) {
+    return err("sinks", "expected a map (kafka)");
+  }
+  SIEM_TRY(check_keys(n, "sinks", {"kafka"}));
+  const auto& k = n["kafka"];
+  if (!k.IsMap()) {
+    return err("sinks.kafka", "expected a map with brokers and incidents_topic or alerts_topic");
+  }
+  SIEM_TRY(
+      check_keys(k, "sinks.kafka", {"brokers", "incidents_topic", "alerts_topic", "properties"}));
+  ingest::KafkaPublisher::Options base;
+  base.where = "sinks.kafka";
+  if (k["brokers"]) {
+    SIEM_TRY(get_string(k["brokers"], "sinks.kafka.brokers", base.brokers));
+  }
+  if (base.brokers.empty()) {
+    return err("sinks.kafka.brokers", "required");
+  }
+  if (k["properties"]) {
+    SIEM_TRY(get_string_map(k["properties"], "sinks.kafka.properties", base.properties));
+  }
+  auto& inc = config.incidents_kafka;
+  auto& alerts = config.alerts_kafka;
+  inc = base;
+  alerts = base;
+  inc.metric = "siem_sink_kafka_incidents";
+  inc.what = "Incident versions";
+  alerts.metric = "siem_sink_kafka_alerts";
+  alerts.what = "Alerts";
+  if (k["incidents_topic"]) {
+    SIEM_TRY(get_string(k["incidents_topic"], "sinks.kafka.incidents_topic", inc.topic));
+  }
+  if (k["alerts_topic"]) {
+    SIEM_TRY(get_string(k["alerts_topic"], "sinks.kafka.alerts_topic", alerts.topic));
+  }
+  if (inc.topic.empty() && alerts.topic.empty()) {
+    return err("sinks.kafka", "give incidents_topic, alerts_topic or both");
+  }
+  if (inc.topic.empty()) {
+    inc.brokers.clear();  // off
+  }
+  if (alerts.topic.empty()) {
+    alerts.brokers.clear();
+  }
+  return Status::ok();
+}
+
 auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
                  ingest::SourceOptions& s) -> Status {
   const std::string where = "sources[" + std::to_string(index) + "]";
@@ -302,8 +351,8 @@ auto load_config(const std::string& path, Config& config) -> Status {
     return Status::ok();
   }
   try {
-    SIEM_TRY(check_keys(root, "",
-                        {"data", "engagement", "store", "api", "pipeline", "rules", "sources"}));
+    SIEM_TRY(check_keys(
+        root, "", {"data", "engagement", "store", "api", "pipeline", "rules", "sources", "sinks"}));
     // engagement first: sources inherit it.
     if (root["engagement"]) {
       SIEM_TRY(get_string(root["engagement"], "engagement", config.engagement));
@@ -313,6 +362,8 @@ auto load_config(const std::string& path, Config& config) -> Status {
       const auto& v = kv.second;
       if (key == "data") {
         SIEM_TRY(get_string(v, key, config.data));
+      } else if (key == "sinks") {
+        SIEM_TRY(load_sinks(v, config));
       } else if (key == "rules") {
         SIEM_TRY(get_string(v, key, config.rules));
       } else if (key == "store") {

@@ -33,6 +33,10 @@ struct Config {
   /// store.anchor_kafka: also publish the signed checkpoint heads to this topic (off when
   /// brokers is empty).
   ingest::KafkaPublisher::Options anchor_kafka;
+  /// sinks.kafka: every incident version (keyed by incident id) and every alert (keyed by
+  /// alert id) to these topics; each is off when its topic is empty.
+  ingest::KafkaPublisher::Options incidents_kafka;
+  ingest::KafkaPublisher::Options alerts_kafka;
 
   [[nodiscard]] auto validate() const -> core::Status;
 };

@@ -49,14 +49,34 @@ struct ParseSettings {
   std::size_t counter_row = 0;  ///< the source's row in ingest::ParseCounters
 };
 
+/// sinks.kafka: where incident versions and alerts are published once stored (null: off).
+/// At least once: a replay after a crash publishes its versions again, under the same keys.
+struct Sinks {
+  ingest::KafkaPublisher* incidents = nullptr;
+  ingest::KafkaPublisher* alerts = nullptr;
+
+  void incident(const core::Incident& inc) const {
+    if (incidents != nullptr) {
+      incidents->publish(inc.id, inc.to_json());
+    }
+  }
+
+  void alert(const store::AlertRecord& a) const {
+    if (alerts != nullptr) {
+      alerts->publish(a.id, a.json);
+    }
+  }
+};
+
 /// Normalizes and correlates committed batches. Owned by the processing thread (recovery
 /// runs it on the main thread before that thread starts). Borrows the store and the counters.
 class Processor {
 public:
   Processor(store::Store& store, correlate::RuleSet rules, const core::Clock& clock,
             std::map<std::string, ParseSettings, std::less<>> settings,
-            ingest::ParseCounters& counters)
+            ingest::ParseCounters& counters, Sinks sinks)
       : store_(store)
+      , sinks_(sinks)
       , rules_(std::move(rules))
       , clock_(clock)
       , settings_(std::move(settings))
@@ -106,6 +126,7 @@ public:
     corr.process_batch(c.engagement, events_, out_);
     for (const auto& inc : out_.incidents) {
       SIEM_TRY(store_.put_incident(inc));
+      sinks_.incident(inc);
     }
     alert_records_.clear();
     for (const auto& a : out_.alerts) {
@@ -118,6 +139,9 @@ public:
       alert_records_.push_back({a.id, at, a.to_json()});
     }
     SIEM_TRY(store_.put_alerts(c.engagement, alert_records_));
+    for (const auto& a : alert_records_) {
+      sinks_.alert(a);
+    }
     alerts_ += out_.alerts.size();
     events_done_ += c.records.size();
     return core::Status::ok();
@@ -157,6 +181,7 @@ private:
   }
 
   store::Store& store_;
+  Sinks sinks_;
   correlate::RuleSet rules_;
   const core::Clock& clock_;
   std::map<std::string, ParseSettings, std::less<>> settings_;
@@ -179,8 +204,9 @@ private:
 class SilenceWatch {
 public:
   SilenceWatch(store::Store& store, const core::Clock& clock,
-               const std::vector<std::unique_ptr<ingest::Source>>& sources)
+               const std::vector<std::unique_ptr<ingest::Source>>& sources, Sinks sinks)
       : store_(store)
+      , sinks_(sinks)
       , clock_(clock)
       , sources_(sources)
       , started_(clock.now_ms())
@@ -216,6 +242,8 @@ public:
         }
         std::fprintf(stderr, "siem: source %s silent: %s (incident %s)\n", o.name.c_str(),
                      alert.description.c_str(), incident.id.c_str());
+        sinks_.alert(alerts.front());
+        sinks_.incident(incident);
         ++raised_;
         src.set_silent(true);
         open = std::move(incident);
@@ -224,6 +252,8 @@ public:
         if (auto st = store_.put_incident(*open); !st) {
           std::fprintf(stderr, "siem: cannot update incident %s: %s\n", open->id.c_str(),
                        st.to_string().c_str());
+        } else {
+          sinks_.incident(*open);
         }
         std::fprintf(stderr, "siem: source %s sends again (incident %s)\n", o.name.c_str(),
                      open->id.c_str());
@@ -237,6 +267,7 @@ public:
 
 private:
   store::Store& store_;
+  Sinks sinks_;
   const core::Clock& clock_;
   const std::vector<std::unique_ptr<ingest::Source>>& sources_;
   core::TimeMs started_;
@@ -326,6 +357,22 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       pub->publish(engagement, line);
     };
   }
+  // sinks.kafka: incident versions and alerts, published once stored.
+  std::unique_ptr<ingest::KafkaPublisher> incident_sink;
+  std::unique_ptr<ingest::KafkaPublisher> alert_sink;
+  for (auto [options, out] : {std::pair{&config.incidents_kafka, &incident_sink},
+                              std::pair{&config.alerts_kafka, &alert_sink}}) {
+    if (options->brokers.empty()) {
+      continue;
+    }
+    auto p = ingest::KafkaPublisher::create(*options);
+    if (!p) {
+      std::fprintf(stderr, "siem: %s\n", p.error().to_string().c_str());
+      return 2;
+    }
+    *out = std::move(p).value();
+  }
+  const Sinks sinks{incident_sink.get(), alert_sink.get()};
   auto opened = store::Store::open(config.store);
   if (!opened) {
     std::fprintf(stderr, "siem: cannot open the store: %s\n", opened.error().to_string().c_str());
@@ -352,7 +399,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       return 2;
     }
   }
-  Processor processor(store, rules, clock, settings, parse_counters);
+  Processor processor(store, rules, clock, settings, parse_counters, sinks);
 
   // Recovery: normalize and correlate what the ledger holds beyond the processed checkpoint
   // (a crash between the ledger commit and event storage leaves such a tail).
@@ -524,12 +571,14 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     }
   }
 
-  SilenceWatch silence(store, clock, sources);
+  SilenceWatch silence(store, clock, sources, sinks);
   api::Server server(config.api, store, clock);
   server.set_metrics_source([&] {
     std::string m = ingest::metrics_text(sources);
-    if (anchors) {
-      m += anchors->metrics_text();
+    for (const auto* pub : {anchors.get(), incident_sink.get(), alert_sink.get()}) {
+      if (pub != nullptr) {
+        m += pub->metrics_text();
+      }
     }
     m += parse_counters.metrics_text();
     m += "# HELP siem_pipeline_queue_batches Batches waiting between stages.\n";

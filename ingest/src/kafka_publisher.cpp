@@ -36,6 +36,8 @@ auto KafkaPublisher::create(const Options& o) -> core::Result<std::unique_ptr<Ka
   }
   std::unique_ptr<KafkaPublisher> p(new KafkaPublisher());
   p->topic_ = o.topic;
+  p->metric_ = o.metric;
+  p->what_ = o.what;
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
   auto set = [&](const std::string& key, const std::string& value,
@@ -134,14 +136,15 @@ auto KafkaPublisher::flush(std::chrono::milliseconds timeout) -> core::Status {
 auto KafkaPublisher::metrics_text() const -> std::string {
   std::string out;
   const std::string label = "{topic=\"" + topic_ + "\"}";
-  out += "# HELP siem_anchor_kafka_delivered_total Signed checkpoint heads delivered to Kafka.\n";
-  out += "# TYPE siem_anchor_kafka_delivered_total counter\n";
-  out += "siem_anchor_kafka_delivered_total" + label + " " + std::to_string(delivered()) + "\n";
-  out +=
-      "# HELP siem_anchor_kafka_failed_total Checkpoint heads Kafka did not take (still in the "
-      "anchor file).\n";
-  out += "# TYPE siem_anchor_kafka_failed_total counter\n";
-  out += "siem_anchor_kafka_failed_total" + label + " " + std::to_string(failed()) + "\n";
+  const std::string delivered_name = metric_ + "_delivered_total";
+  const std::string failed_name = metric_ + "_failed_total";
+  out += "# HELP " + delivered_name + " " + what_ + " delivered to Kafka.\n";
+  out += "# TYPE " + delivered_name + " counter\n";
+  out += delivered_name + label + " " + std::to_string(delivered()) + "\n";
+  out += "# HELP " + failed_name + " " + what_
+         + " Kafka did not take (after librdkafka's retries; kept in the store).\n";
+  out += "# TYPE " + failed_name + " counter\n";
+  out += failed_name + label + " " + std::to_string(failed()) + "\n";
   return out;
 }
 

@@ -13,8 +13,9 @@
 
 namespace siem::ingest {
 
-/// Publishes records to one Kafka topic: today the signed checkpoint heads of the store
-/// (`store.anchor_kafka`), so that a copy of every head lives outside the host. An idempotent
+/// Publishes records to one Kafka topic: the signed checkpoint heads of the store
+/// (`store.anchor_kafka`), so that a copy of every head lives outside the host, and the
+/// incident versions and alerts of `sinks.kafka`. An idempotent
 /// producer (acks=all); publish() queues and returns (it never waits for a broker), delivery
 /// is reported through delivered() and failed(), and librdkafka retries until
 /// message.timeout.ms (default here: 5 minutes). Thread-safe.
@@ -26,6 +27,9 @@ public:
     /// Passed to librdkafka as given (SASL, TLS); "bootstrap.servers" is not allowed here.
     std::vector<std::pair<std::string, std::string>> properties;
     std::string where = "store.anchor_kafka";  ///< config prefix named in errors
+    /// Names the metrics: `<metric>_delivered_total`, `<metric>_failed_total`.
+    std::string metric = "siem_anchor_kafka";
+    std::string what = "Signed checkpoint heads";  ///< what is published, for the metrics' help
   };
 
   /// Errors: invalid_argument (a property librdkafka rejects, named by its config key).
@@ -38,7 +42,8 @@ public:
   /// Waits up to 10 s for queued records, then reports what was left undelivered on stderr.
   ~KafkaPublisher();
 
-  /// Queues one record (key: the engagement). A full local queue counts as a failure.
+  /// Queues one record (key: the engagement for anchors, the id for incidents and alerts). A
+  /// full local queue counts as a failure.
   void publish(std::string_view key, std::string_view value);
   /// Waits until every queued record is delivered or failed. Errors: unavailable (timeout).
   auto flush(std::chrono::milliseconds timeout) -> core::Status;
@@ -49,7 +54,7 @@ public:
 
   [[nodiscard]] auto topic() const -> const std::string& { return topic_; }
 
-  /// Prometheus text: siem_anchor_kafka_{delivered,failed}_total.
+  /// Prometheus text: <metric>_{delivered,failed}_total.
   [[nodiscard]] auto metrics_text() const -> std::string;
 
 private:
@@ -59,6 +64,8 @@ private:
 
   std::unique_ptr<Impl> impl_;
   std::string topic_;
+  std::string metric_;
+  std::string what_;
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> failed_{0};
 };
