@@ -184,7 +184,9 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
                                  "session_timeout_ms",
                                  "auto_offset_reset",
                                  "properties",
-                                 "silence_after"}));
+                                 "silence_after",
+                                 "tls_cert",
+                                 "tls_key"}));
   if (n["group_id"] && n["group"]) {
     return err(where + ".group", "give group_id or its alias group, not both");
   }
@@ -231,6 +233,10 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
       SIEM_TRY(get_string(v, full, s.auto_offset_reset));
     } else if (key == "properties") {
       SIEM_TRY(get_string_map(v, full, s.properties));
+    } else if (key == "tls_cert") {
+      SIEM_TRY(get_string(v, full, s.tls_cert));
+    } else if (key == "tls_key") {
+      SIEM_TRY(get_string(v, full, s.tls_key));
     } else if (key == "silence_after") {
       SIEM_TRY(get_duration(v, full, s.silence_after_ms));
     }

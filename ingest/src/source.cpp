@@ -24,9 +24,16 @@ auto SourceOptions::validate() const -> core::Status {
     if (auto hp = parse_host_port(listen, where + ".listen"); !hp) {
       return hp.error();
     }
-    if (protocol != "udp" && protocol != "tcp" && protocol != "udp+tcp") {
+    if (protocol != "udp" && protocol != "tcp" && protocol != "udp+tcp" && protocol != "tls") {
       return core::invalid_argument(where + ".protocol: '" + protocol
-                                    + "' is not one of udp, tcp, udp+tcp");
+                                    + "' is not one of udp, tcp, udp+tcp, tls");
+    }
+    if (protocol == "tls" && (tls_cert.empty() || tls_key.empty())) {
+      return core::invalid_argument(where + (tls_cert.empty() ? ".tls_cert" : ".tls_key")
+                                    + ": protocol tls needs tls_cert and tls_key (PEM files)");
+    }
+    if (protocol != "tls" && (!tls_cert.empty() || !tls_key.empty())) {
+      return core::invalid_argument(where + ".protocol: tls_cert and tls_key are for protocol tls");
     }
   } else if (type == "kafka") {
     SIEM_TRY(detail::validate_kafka_options(*this, where));

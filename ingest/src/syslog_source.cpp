@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -73,7 +75,27 @@ auto open_socket(const std::string& host, std::uint16_t port, int type, std::uin
   return fd;
 }
 
+/// The first queued OpenSSL error as text.
+auto ssl_error_text() -> std::string {
+  char text[256] = {};
+  const unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) {
+    return "unknown error";
+  }
+  ERR_error_string_n(e, text, sizeof text);
+  return text;
+}
+
 }  // namespace
+
+void SyslogSource::SslFree::operator()(ssl_st* ssl) const {
+  SSL_free(ssl);
+}
+
+void SyslogSource::CtxFree::operator()(ssl_ctx_st* ctx) const {
+  SSL_CTX_free(ctx);
+}
 
 auto SyslogSource::start(BatchQueue& out, const std::string& /*resume_position*/) -> core::Status {
   SIEM_TRY_ASSIGN(auto hp, parse_host_port(options_.listen, "listen"));
@@ -82,10 +104,31 @@ auto SyslogSource::start(BatchQueue& out, const std::string& /*resume_position*/
   std::uint16_t bound_port = port;
   const std::string where = "sources[" + options_.name + "].listen: cannot listen on "
                             + options_.listen + " (";
-  if (options_.protocol.find("tcp") != std::string::npos) {
+  const bool tls = options_.protocol == "tls";
+  if (tls) {
+    const std::string at = "sources[" + options_.name + "].";
+    tls_.reset(SSL_CTX_new(TLS_server_method()));
+    if (!tls_) {
+      return core::io_error(at + "protocol: cannot create a TLS context: " + ssl_error_text());
+    }
+    SSL_CTX_set_min_proto_version(tls_.get(), TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(tls_.get(), options_.tls_cert.c_str()) != 1) {
+      return core::invalid_argument(at + "tls_cert: cannot load " + options_.tls_cert + ": "
+                                    + ssl_error_text());
+    }
+    if (SSL_CTX_use_PrivateKey_file(tls_.get(), options_.tls_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+      return core::invalid_argument(at + "tls_key: cannot load " + options_.tls_key + ": "
+                                    + ssl_error_text());
+    }
+    if (SSL_CTX_check_private_key(tls_.get()) != 1) {
+      return core::invalid_argument(at + "tls_key: does not match the certificate in "
+                                    + options_.tls_cert);
+    }
+  }
+  if (tls || options_.protocol.find("tcp") != std::string::npos) {
     tcp_fd_ = open_socket(host, port, SOCK_STREAM, bound_port, err);
     if (tcp_fd_ < 0) {
-      return core::io_error(where + "tcp): " + err);
+      return core::io_error(where + (tls ? "tls): " : "tcp): ") + err);
     }
   }
   if (options_.protocol.find("udp") != std::string::npos) {
@@ -145,6 +188,7 @@ void SyslogSource::add(core::RawBatch& batch, std::string_view msg, const std::s
 // digit is octet-counted ("LEN SP MSG"); anything else is LF-terminated. Senders may mix
 // the two on one connection, so the choice is made per message.
 void SyslogSource::frame(Conn& c, core::RawBatch& batch, bool closing) {
+  const std::string_view transport = c.ssl ? "tls" : "tcp";
   std::size_t pos = 0;
   const std::string& b = c.buf;
   while (pos < b.size()) {
@@ -171,7 +215,7 @@ void SyslogSource::frame(Conn& c, core::RawBatch& batch, bool closing) {
           counters_.oversize.fetch_add(1);
         }
         if (b.size() - (i + 1) >= len) {
-          add(batch, std::string_view(b).substr(i + 1, len), c.peer, "tcp");
+          add(batch, std::string_view(b).substr(i + 1, len), c.peer, transport);
           pos = i + 1 + len;
           continue;
         }
@@ -185,19 +229,56 @@ void SyslogSource::frame(Conn& c, core::RawBatch& batch, bool closing) {
     const auto nl = b.find('\n', pos);
     if (nl == std::string::npos) {
       if (closing) {
-        add(batch, std::string_view(b).substr(pos), c.peer, "tcp");
+        add(batch, std::string_view(b).substr(pos), c.peer, transport);
         pos = b.size();
       } else if (b.size() - pos > options_.max_message_bytes) {
-        add(batch, std::string_view(b).substr(pos, options_.max_message_bytes), c.peer, "tcp");
+        add(batch, std::string_view(b).substr(pos, options_.max_message_bytes), c.peer, transport);
         c.discarding = true;
         pos = b.size();
       }
       break;
     }
-    add(batch, std::string_view(b).substr(pos, nl - pos), c.peer, "tcp");
+    add(batch, std::string_view(b).substr(pos, nl - pos), c.peer, transport);
     pos = nl + 1;
   }
   c.buf.erase(0, pos);
+}
+
+auto SyslogSource::read_conn(Conn& c, std::string& buf, core::RawBatch& batch) -> bool {
+  c.want_write = false;
+  for (int reads = 0; reads < 16 || (c.ssl && SSL_pending(c.ssl.get()) > 0); ++reads) {
+    if (c.ssl) {
+      const int n = SSL_read(c.ssl.get(), buf.data(), static_cast<int>(buf.size()));
+      if (n > 0) {
+        c.buf.append(buf.data(), static_cast<std::size_t>(n));
+        frame(c, batch, false);
+        continue;
+      }
+      switch (SSL_get_error(c.ssl.get(), n)) {
+        case SSL_ERROR_WANT_READ:
+          return true;
+        case SSL_ERROR_WANT_WRITE:  // a handshake message to send
+          c.want_write = true;
+          return true;
+        case SSL_ERROR_ZERO_RETURN:  // close_notify
+          return false;
+        default:  // a failed handshake (a plain-text sender, a bad client) or a reset
+          if (!SSL_is_init_finished(c.ssl.get())) {
+            counters_.errors.fetch_add(1);
+          }
+          ERR_clear_error();
+          return false;
+      }
+    }
+    const ssize_t n = ::recv(c.fd, buf.data(), buf.size(), 0);
+    if (n > 0) {
+      c.buf.append(buf.data(), static_cast<std::size_t>(n));
+      frame(c, batch, false);
+      continue;
+    }
+    return n != 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+  }
+  return true;
 }
 
 void SyslogSource::run(BatchQueue& out, std::stop_token stop) {
@@ -214,7 +295,7 @@ void SyslogSource::run(BatchQueue& out, std::stop_token stop) {
     }
     const std::size_t first_conn = fds.size();
     for (const auto& c : conns_) {
-      fds.push_back({c.fd, POLLIN, 0});
+      fds.push_back({c.fd, static_cast<short>(c.want_write ? POLLIN | POLLOUT : POLLIN), 0});
     }
     const int rc = ::poll(fds.data(), fds.size(), 50);
     if (rc < 0 && errno != EINTR) {
@@ -248,7 +329,17 @@ void SyslogSource::run(BatchQueue& out, std::stop_token stop) {
             ::close(cfd);
             counters_.errors.fetch_add(1);
           } else {
-            conns_.push_back({cfd, peer_string(ss), {}, false});
+            Conn c{cfd, peer_string(ss), {}, false, nullptr, false};
+            if (tls_) {
+              c.ssl.reset(SSL_new(tls_.get()));
+              if (!c.ssl || SSL_set_fd(c.ssl.get(), cfd) != 1) {
+                ::close(cfd);
+                counters_.errors.fetch_add(1);
+                continue;
+              }
+              SSL_set_accept_state(c.ssl.get());
+            }
+            conns_.push_back(std::move(c));
             counters_.connections.fetch_add(1);
           }
         }
@@ -264,20 +355,7 @@ void SyslogSource::run(BatchQueue& out, std::stop_token stop) {
       if (it == conns_.end()) {
         continue;
       }
-      bool closed = false;
-      for (int reads = 0; reads < 16; ++reads) {
-        const ssize_t n = ::recv(it->fd, buf.data(), buf.size(), 0);
-        if (n > 0) {
-          it->buf.append(buf.data(), static_cast<std::size_t>(n));
-          frame(*it, batch, false);
-          continue;
-        }
-        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-          closed = true;
-        }
-        break;
-      }
-      if (closed) {
+      if (!read_conn(*it, buf, batch)) {
         frame(*it, batch, true);
         ::close(it->fd);
         conns_.erase(it);
