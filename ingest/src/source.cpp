@@ -140,6 +140,9 @@ auto metrics_text(const std::vector<std::unique_ptr<Source>>& sources) -> std::s
          [](const SourceCounters& c) { return c.connections.load(); });
   series("siem_source_redelivered_total", "Kafka records skipped as already stored.",
          [](const SourceCounters& c) { return c.redelivered.load(); });
+  series("siem_source_udp_drops_total",
+         "Datagrams the kernel dropped on a syslog source's full UDP receive buffer.",
+         [](const SourceCounters& c) { return c.udp_drops.load(); });
   series("siem_source_last_seen_seconds", "Unix time of the last record.",
          [](const SourceCounters& c) { return c.last_seen_ms.load() / 1000; });
   out +=

@@ -8,6 +8,7 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -310,11 +311,26 @@ void SyslogSource::run(BatchQueue& out, std::stop_token stop) {
         // Drain what is queued, up to one batch.
         for (std::size_t k = 0; k < options_.batch_records; ++k) {
           sockaddr_storage ss{};
-          socklen_t len = sizeof ss;
-          const ssize_t n = ::recvfrom(udp_fd_, buf.data(), buf.size(), MSG_DONTWAIT,
-                                       reinterpret_cast<sockaddr*>(&ss), &len);
+          iovec iov{buf.data(), buf.size()};
+          alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
+          msghdr msg{};
+          msg.msg_name = &ss;
+          msg.msg_namelen = sizeof ss;
+          msg.msg_iov = &iov;
+          msg.msg_iovlen = 1;
+          msg.msg_control = control;
+          msg.msg_controllen = sizeof control;
+          const ssize_t n = ::recvmsg(udp_fd_, &msg, MSG_DONTWAIT);
           if (n < 0) {
             break;
+          }
+          // SO_RXQ_OVFL: the socket's drop count so far, on datagrams after a drop.
+          for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
+            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
+              std::uint32_t dropped = 0;
+              std::memcpy(&dropped, CMSG_DATA(cm), sizeof dropped);
+              counters_.udp_drops.store(dropped, std::memory_order_relaxed);
+            }
           }
           add(batch, std::string_view(buf.data(), static_cast<std::size_t>(n)), peer_string(ss),
               "udp");

@@ -65,6 +65,9 @@ struct SourceCounters {
   std::atomic<std::uint64_t> errors{0};       ///< framing errors, read errors
   std::atomic<std::uint64_t> connections{0};  ///< TCP connections accepted
   std::atomic<std::uint64_t> redelivered{0};  ///< records skipped as already stored (Kafka)
+  /// Datagrams the kernel dropped on the source's UDP socket because its receive buffer was
+  /// full (SO_RXQ_OVFL), since the socket was opened.
+  std::atomic<std::uint64_t> udp_drops{0};
   std::atomic<std::int64_t> last_seen_ms{0};
 };
 
