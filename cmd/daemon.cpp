@@ -8,6 +8,7 @@
 #include "siem/correlate/source_silence.hpp"
 #include "siem/ingest/kafka_publisher.hpp"
 #include "siem/ingest/parse_counters.hpp"
+#include "siem/ingest/peer_health.hpp"
 #include "siem/ingest/source.hpp"
 #include "siem/parsers/normalizer.hpp"
 #include "siem/parsers/transcoder.hpp"
@@ -74,8 +75,9 @@ class Processor {
 public:
   Processor(store::Store& store, correlate::RuleSet rules, const core::Clock& clock,
             std::map<std::string, ParseSettings, std::less<>> settings,
-            ingest::ParseCounters& counters, Sinks sinks)
+            ingest::ParseCounters& counters, ingest::PeerHealth& peers, Sinks sinks)
       : store_(store)
+      , peers_(peers)
       , sinks_(sinks)
       , rules_(std::move(rules))
       , clock_(clock)
@@ -87,7 +89,26 @@ public:
 
   auto process(const Committed& c) -> core::Status {
     events_.resize(c.records.size());
+    // Per sending host: counted once per run of records from one source and peer.
+    std::size_t run_start = 0;
+    std::uint64_t run_unparsed = 0;
+    core::TimeMs run_last = 0;
+    const auto source_of = [&](std::size_t i) -> const std::string& {
+      return c.records[i].source.empty() ? c.source : c.records[i].source;
+    };
+    const auto end_run = [&](std::size_t end) {
+      peers_.add(source_of(run_start), c.records[run_start].peer, end - run_start, run_unparsed,
+                 run_last);
+      run_start = end;
+      run_unparsed = 0;
+      run_last = 0;
+    };
     for (std::size_t i = 0; i < c.records.size(); ++i) {
+      if (i > run_start
+          && (c.records[i].peer != c.records[run_start].peer
+              || source_of(i) != source_of(run_start))) {
+        end_run(i);
+      }
       const auto& rec = c.records[i];
       const std::string& source = rec.source.empty() ? c.source : rec.source;
       const ParseSettings* found = &unconfigured_;
@@ -118,6 +139,11 @@ public:
                                         : std::string{};
       ev.set("siem.source", source);
       counters_.count(ps.counter_row, ev);
+      run_unparsed += ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"};
+      run_last = std::max(run_last, rec.received_at);
+    }
+    if (!c.records.empty()) {
+      end_run(c.records.size());
     }
     const std::uint64_t last = c.first_seq + c.records.size() - 1;
     SIEM_TRY(store_.put_events(c.engagement, events_, last));
@@ -181,6 +207,7 @@ private:
   }
 
   store::Store& store_;
+  ingest::PeerHealth& peers_;
   Sinks sinks_;
   correlate::RuleSet rules_;
   const core::Clock& clock_;
@@ -399,7 +426,8 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       return 2;
     }
   }
-  Processor processor(store, rules, clock, settings, parse_counters, sinks);
+  ingest::PeerHealth peer_health;
+  Processor processor(store, rules, clock, settings, parse_counters, peer_health, sinks);
 
   // Recovery: normalize and correlate what the ledger holds beyond the processed checkpoint
   // (a crash between the ledger commit and event storage leaves such a tail).
@@ -581,6 +609,7 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       }
     }
     m += parse_counters.metrics_text();
+    m += peer_health.metrics_text();
     m += "# HELP siem_pipeline_queue_batches Batches waiting between stages.\n";
     m += "# TYPE siem_pipeline_queue_batches gauge\n";
     m += "siem_pipeline_queue_batches{stage=\"ledger\"} " + std::to_string(raw_q.size()) + "\n";

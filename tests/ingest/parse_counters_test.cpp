@@ -3,6 +3,7 @@
 #include "siem/ingest/parse_counters.hpp"
 
 #include "siem/core/event.hpp"
+#include "siem/ingest/peer_health.hpp"
 
 #include "alloc_counter.hpp"
 #include <boost/test/unit_test.hpp>
@@ -189,3 +190,34 @@ BOOST_AUTO_TEST_CASE(scrapes_run_concurrently_with_counting) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Per sending host: the port is dropped (a TCP sender gets a new one per connection), runs
+// add up, empty peers are not counted, and hosts past the cap per source fold into "other".
+BOOST_AUTO_TEST_CASE(peer_health_per_host_with_a_cap) {
+  using siem::ingest::PeerHealth;
+  BOOST_TEST(PeerHealth::host_of("10.0.0.1:514") == "10.0.0.1");
+  BOOST_TEST(PeerHealth::host_of("[2001:db8::1]:6514") == "2001:db8::1");
+  BOOST_TEST(PeerHealth::host_of("2001:db8::1") == "2001:db8::1");
+  BOOST_TEST(PeerHealth::host_of("fw.example") == "fw.example");
+  PeerHealth h;
+  h.add("fw", "10.0.0.1:40001", 5, 1, 1'000'000);
+  h.add("fw", "10.0.0.1:40002", 3, 0, 2'000'000);
+  h.add("fw", "", 7, 7, 3'000'000);  // a file or Kafka record: no peer
+  const auto r = h.row("fw", "10.0.0.1");
+  BOOST_TEST(r.records == 8U);
+  BOOST_TEST(r.unparsed == 1U);
+  BOOST_TEST(r.last_seen == 2'000'000);
+  for (std::size_t i = 0; i < PeerHealth::kMaxPeers + 10; ++i) {
+    h.add("many", "192.0.2." + std::to_string(i) + ":514", 1, 0, 1000);
+  }
+  BOOST_TEST(h.row("many", "other").records == 10U);
+  BOOST_TEST(h.row("many", "192.0.2.0").records == 1U);
+  const auto m = h.metrics_text();
+  BOOST_TEST(m.find("siem_peer_records_total{source=\"fw\",peer=\"10.0.0.1\"} 8\n")
+             != std::string::npos);
+  BOOST_TEST(m.find("siem_peer_unparsed_total{source=\"fw\",peer=\"10.0.0.1\"} 1\n")
+             != std::string::npos);
+  BOOST_TEST(m.find("siem_peer_last_seen_seconds{source=\"fw\",peer=\"10.0.0.1\"} 2000\n")
+             != std::string::npos);
+  BOOST_TEST(m.find("peer=\"\"") == std::string::npos);
+}

@@ -73,4 +73,14 @@ WAIT_SECONDS=5 wait_for sh -c "curl -sf '$API/metrics' | grep -q '^siem_source_s
   || fail "fw-quiet still shown silent"
 grep -q "source fw-quiet silent" "$WORK/engine.log" || fail "engine log does not report the silence"
 pass "the source resumed: incident version 2 with its step, metric back to 0"
+
+# Health per sending host: the quiet source's two lines came from 127.0.0.1.
+peer_counted() { curl -sf "$API/metrics" | grep -qx 'siem_peer_records_total{source="fw-quiet",peer="127.0.0.1"} 2'; }
+WAIT_SECONDS=10 wait_for peer_counted || fail "per-peer records: $(curl -s "$API/metrics" | grep '^siem_peer_')"
+curl -sf "$API/metrics" >"$WORK/metrics"
+grep -q '^siem_peer_unparsed_total{source="fw-quiet",peer="127.0.0.1"} [0-9]*$' "$WORK/metrics" || fail "no per-peer unparsed count"
+SEEN=$(sed -n 's/^siem_peer_last_seen_seconds{source="fw-quiet",peer="127.0.0.1"} //p' "$WORK/metrics")
+NOW=$(date +%s)
+[ -n "$SEEN" ] && [ $((NOW - SEEN)) -le 15 ] || fail "per-peer last seen $SEEN, now $NOW"
+pass "per sending host: records, unparsed and last seen in /metrics"
 kill $BUSY_PID 2>/dev/null || true
