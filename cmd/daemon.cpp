@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -154,6 +155,7 @@ public:
       SIEM_TRY(store_.put_incident(inc));
       sinks_.incident(inc);
     }
+    done_through_[c.engagement] = last;
     alert_records_.clear();
     for (const auto& a : out_.alerts) {
       // Keyed by the raising record's receive time, so that a replay overwrites, not adds.
@@ -171,6 +173,12 @@ public:
     alerts_ += out_.alerts.size();
     events_done_ += c.records.size();
     return core::Status::ok();
+  }
+
+  /// Last ledger sequence of `engagement` this processor handled (0: none since start).
+  [[nodiscard]] auto done_through(const std::string& engagement) const -> std::uint64_t {
+    const auto it = done_through_.find(engagement);
+    return it == done_through_.end() ? 0 : it->second;
   }
 
   [[nodiscard]] auto alerts() const -> std::uint64_t { return alerts_.load(); }
@@ -221,9 +229,47 @@ private:
   std::vector<core::Event> events_;
   correlate::CorrelationOutput out_;
   std::vector<store::AlertRecord> alert_records_;
+  std::map<std::string, std::uint64_t, std::less<>> done_through_;
   std::atomic<std::uint64_t> alerts_{0};
   std::atomic<std::uint64_t> events_done_{0};
 };
+
+/// Normalizes and correlates ledger records [from, to] of an engagement, read back from the
+/// store: recovery after a crash, and the processing stage catching up on batches the writer
+/// did not hand over because the stage was behind.
+auto catch_up(store::Store& store, Processor& processor, const std::string& eng, std::uint64_t from,
+              std::uint64_t to) -> core::Status {
+  Committed c;
+  c.engagement = eng;
+  c.first_seq = from;
+  core::Status failed;
+  auto flush = [&] {
+    if (!c.records.empty()) {
+      if (auto st = processor.process(c); !st) {
+        failed = st;
+      }
+      c.first_seq += c.records.size();
+      c.records.clear();
+      c.hashes.clear();
+    }
+  };
+  auto st = store.scan_raw(eng, from, [&](const core::RawRecord& r) {
+    if (r.seq > to) {
+      return false;
+    }
+    c.records.push_back({r.bytes, r.source, r.position, r.peer, r.received_at, {}});
+    auto& link = c.hashes.emplace_back();
+    if (const auto bytes = core::from_hex(r.hash); bytes && bytes->size() == link.size()) {
+      std::copy(bytes->begin(), bytes->end(), link.begin());
+    }
+    if (c.records.size() >= 2048) {
+      flush();
+    }
+    return failed.is_ok();
+  });
+  flush();
+  return !st ? st : failed;
+}
 
 /// The health check of sources with a silence_after: a source that sends nothing for longer
 /// raises a silence alert and an FF incident, once per silence; when it sends again the
@@ -440,35 +486,9 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     std::fprintf(stderr, "siem: recovering engagement %s: processing ledger records %llu..%llu\n",
                  eng.c_str(), static_cast<unsigned long long>(from),
                  static_cast<unsigned long long>(last));
-    Committed c;
-    c.engagement = eng;
-    core::Status failed;
-    auto flush = [&] {
-      if (!c.records.empty()) {
-        if (auto st = processor.process(c); !st) {
-          failed = st;
-        }
-        c.first_seq += c.records.size();
-        c.records.clear();
-        c.hashes.clear();
-      }
-    };
-    c.first_seq = from;
-    auto st = store.scan_raw(eng, from, [&](const core::RawRecord& r) {
-      c.records.push_back({r.bytes, r.source, r.position, r.peer, r.received_at, {}});
-      auto& link = c.hashes.emplace_back();
-      if (const auto bytes = core::from_hex(r.hash); bytes && bytes->size() == link.size()) {
-        std::copy(bytes->begin(), bytes->end(), link.begin());
-      }
-      if (c.records.size() >= 2048) {
-        flush();
-      }
-      return failed.is_ok();
-    });
-    flush();
-    if (!st || !failed) {
-      std::fprintf(stderr, "siem: recovery failed: %s\n",
-                   (!st ? st : failed).to_string().c_str());
+    auto st = catch_up(store, processor, eng, from, last);
+    if (!st) {
+      std::fprintf(stderr, "siem: recovery failed: %s\n", st.to_string().c_str());
       return 1;
     }
   }
@@ -502,6 +522,13 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   core::BoundedQueue<core::RawBatch> raw_q(config.pipeline.queue_batches);
   core::BoundedQueue<Committed> commit_q(config.pipeline.queue_batches);
   std::atomic<bool> writer_failed{false};
+  // When the processing stage is behind, the writer does not wait for it: committed batches
+  // it cannot hand over are noted here (per engagement, the last such sequence) and the stage
+  // reads them back from the ledger when it gets to them. Ingestion runs at the ledger's pace;
+  // events follow, in ledger order.
+  std::mutex behind_mu;
+  std::map<std::string, std::uint64_t, std::less<>> behind_through;
+  std::atomic<std::uint64_t> deferred_records{0};
 
   // Writer: ledger append + group commit. A batch is handed on, and its durable position
   // acknowledged to its source (Kafka commits its offsets), only after the fsync that covers it.
@@ -522,7 +549,12 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       }
       acks.clear();
       for (auto& c : pending) {
-        commit_q.push(std::move(c));
+        if (!commit_q.try_push(c)) {
+          std::lock_guard lock(behind_mu);
+          auto& through = behind_through[c.engagement];
+          through = std::max<std::uint64_t>(through, c.first_seq + c.records.size() - 1);
+          deferred_records += c.records.size();
+        }
       }
       pending.clear();
       return true;
@@ -567,17 +599,45 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   });
 
   std::jthread worker([&] {
+    const auto done_through = [&](const std::string& eng) {
+      const auto done = processor.done_through(eng);
+      return done > 0 ? done : store.processed_seq(eng);
+    };
+    const auto report = [](const core::Status& st) {
+      if (!st) {
+        std::fprintf(stderr, "siem: processing failed: %s\n", st.to_string().c_str());
+      }
+    };
+    // Batches the writer could not hand over, read back from the ledger.
+    const auto catch_up_deferred = [&] {
+      std::map<std::string, std::uint64_t, std::less<>> behind;
+      {
+        std::lock_guard lock(behind_mu);
+        behind.swap(behind_through);
+      }
+      for (const auto& [eng, through] : behind) {
+        if (const auto done = done_through(eng); through > done) {
+          report(catch_up(store, processor, eng, done + 1, through));
+        }
+      }
+    };
     while (true) {
       auto c = commit_q.pop(std::chrono::milliseconds(100));
       if (!c) {
+        catch_up_deferred();
         if (commit_q.closed()) {
           break;
         }
         continue;
       }
-      if (auto st = processor.process(*c); !st) {
-        std::fprintf(stderr, "siem: processing failed: %s\n", st.to_string().c_str());
+      const auto done = done_through(c->engagement);
+      if (c->first_seq + c->records.size() - 1 <= done) {
+        continue;  // already read back from the ledger
       }
+      if (c->first_seq > done + 1) {
+        report(catch_up(store, processor, c->engagement, done + 1, c->first_seq - 1));
+      }
+      report(processor.process(*c));
     }
   });
 
@@ -615,6 +675,10 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     m += "siem_pipeline_queue_batches{stage=\"ledger\"} " + std::to_string(raw_q.size()) + "\n";
     m += "siem_pipeline_queue_batches{stage=\"normalize\"} " + std::to_string(commit_q.size())
          + "\n";
+    m += "# HELP siem_pipeline_deferred_records_total Committed records the processing stage "
+         "read back from the ledger because it was behind the writer.\n";
+    m += "# TYPE siem_pipeline_deferred_records_total counter\n";
+    m += "siem_pipeline_deferred_records_total " + std::to_string(deferred_records.load()) + "\n";
     m += "# HELP siem_alerts_raised_total Alerts raised since start.\n";
     m += "# TYPE siem_alerts_raised_total counter\n";
     m += "siem_alerts_raised_total " + std::to_string(processor.alerts() + silence.raised()) + "\n";
