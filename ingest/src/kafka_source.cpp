@@ -1,6 +1,7 @@
 #include "kafka_source.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <memory>
 
@@ -244,9 +245,17 @@ void KafkaSource::run(BatchQueue& out, const std::stop_token& stop) {
 }
 
 void KafkaSource::add_record(const rd_kafka_message_t& msg, core::RawBatch& batch) {
-  TopicPartition tp{rd_kafka_topic_name(msg.rkt), msg.partition};
-  auto it = next_.find(tp);
-  if (it != next_.end() && msg.offset < it->second) {
+  if (msg.rkt != last_rkt_ || msg.partition != last_partition_) {
+    TopicPartition tp{rd_kafka_topic_name(msg.rkt), msg.partition};
+    last_next_ = next_.find(tp);
+    if (last_next_ == next_.end()) {
+      last_next_ = next_.emplace(std::move(tp), RD_KAFKA_OFFSET_INVALID).first;
+    }
+    last_rkt_ = msg.rkt;
+    last_partition_ = msg.partition;
+  }
+  const auto it = last_next_;
+  if (it->second != RD_KAFKA_OFFSET_INVALID && msg.offset < it->second) {
     // Already stored (a redelivery after a crash or a rebalance).
     counters_.redelivered.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -260,17 +269,21 @@ void KafkaSource::add_record(const rd_kafka_message_t& msg, core::RawBatch& batc
   if (len > 0) {
     rec.bytes.assign(static_cast<const char*>(msg.payload), len);
   }
-  rec.position = tp.topic + "/" + std::to_string(tp.partition) + "/" + std::to_string(msg.offset);
+  // "topic/partition/offset", written in place.
+  const auto& topic = it->first.topic;
+  char digits[48];
+  char* end = std::to_chars(digits, digits + 16, msg.partition).ptr;
+  *end++ = '/';
+  end = std::to_chars(end, digits + sizeof digits, msg.offset).ptr;
+  rec.position.reserve(topic.size() + 1 + static_cast<std::size_t>(end - digits));
+  rec.position.append(topic).push_back('/');
+  rec.position.append(digits, end);
   rec.received_at = clock_.now_ms();
   counters_.records.fetch_add(1, std::memory_order_relaxed);
   counters_.bytes.fetch_add(len, std::memory_order_relaxed);
   counters_.last_seen_ms.store(rec.received_at, std::memory_order_relaxed);
   batch.records.push_back(std::move(rec));
-  if (it == next_.end()) {
-    next_.emplace(std::move(tp), msg.offset + 1);
-  } else {
-    it->second = msg.offset + 1;
-  }
+  it->second = msg.offset + 1;
 }
 
 void KafkaSource::rebalance_cb(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
@@ -284,6 +297,8 @@ void KafkaSource::commit_cb(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
 }
 
 void KafkaSource::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
+  last_rkt_ = nullptr;  // next_ may change below
+  last_partition_ = -1;
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     // Start each partition at max(stored next offset, group's committed offset). next_ also
     // covers batches handed on but not yet stored, so a partition revoked and assigned back

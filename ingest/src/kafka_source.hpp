@@ -78,6 +78,11 @@ private:
 
   // Consumer thread only (librdkafka runs the callbacks inside rd_kafka_consumer_poll).
   KafkaOffsets next_;                  ///< next offset per partition, in batches handed on
+  // The partition of the previous message and its entry in next_ (messages come in runs per
+  // partition); reset at every rebalance.
+  const rd_kafka_topic_t* last_rkt_ = nullptr;
+  std::int32_t last_partition_ = -1;
+  KafkaOffsets::iterator last_next_;
   KafkaOffsets committed_;             ///< confirmed committed offset per partition
   std::set<TopicPartition> assigned_;  ///< partitions this member owns now
   bool ever_assigned_ = false;
