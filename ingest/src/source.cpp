@@ -1,10 +1,11 @@
 #include "siem/ingest/source.hpp"
 
-#include <charconv>
-
 #include "file_source.hpp"
+#include "glob_source.hpp"
 #include "kafka_source.hpp"
 #include "syslog_source.hpp"
+
+#include <charconv>
 
 namespace siem::ingest {
 
@@ -66,6 +67,9 @@ auto Source::new_batch() const -> core::RawBatch {
 auto make_source(const SourceOptions& options, const core::Clock& clock)
     -> core::Result<std::unique_ptr<Source>> {
   SIEM_TRY(options.validate());
+  if (options.type == "file" && detail::is_glob_path(options.path)) {
+    return std::unique_ptr<Source>(new detail::GlobSource(options, clock));
+  }
   if (options.type == "file" || options.type == "stdin") {
     return std::unique_ptr<Source>(new detail::FileSource(options, clock));
   }

@@ -1,19 +1,22 @@
 #define BOOST_TEST_MODULE ingest
-#include <boost/test/unit_test.hpp>
+#include "siem/ingest/source.hpp"
 
+#include "glob_source.hpp"
+#include "temp_dir.hpp"
 #include <arpa/inet.h>
+#include <boost/test/unit_test.hpp>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include "siem/ingest/source.hpp"
-#include "temp_dir.hpp"
 
 using namespace siem;  // NOLINT(google-build-using-namespace)
 using namespace std::chrono_literals;
@@ -276,4 +279,138 @@ BOOST_AUTO_TEST_CASE(full_queue_applies_back_pressure) {
   auto all = lines_of(collect(q, 10000));
   BOOST_TEST(all.size() == 10000U);
   BOOST_TEST(all.back() == "line 9999");
+}
+
+namespace {
+
+void write_file(const std::string& path, std::string_view text) {
+  std::ofstream f(path, std::ios::binary | std::ios::app);
+  f << text;
+}
+
+void write_gzip(const std::string& path, std::string_view text) {
+  gzFile gz = gzopen(path.c_str(), "wb");
+  BOOST_REQUIRE(gz != nullptr);
+  BOOST_REQUIRE(gzwrite(gz, text.data(), static_cast<unsigned>(text.size()))
+                == static_cast<int>(text.size()));
+  gzclose(gz);
+}
+
+auto inode_of(const std::string& path) -> std::uint64_t {
+  struct stat st {};
+
+  BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
+auto sorted(std::vector<std::string> v) -> std::vector<std::string> {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+}  // namespace
+
+// A glob reads every file it matches (a gzip file through zlib), one position covering them
+// all; read once it finishes; restarted from a stored position it reads only what is after it.
+BOOST_AUTO_TEST_CASE(glob_reads_every_match_gzip_once_and_resumes) {
+  test::TempDir tmp;
+  const std::string dir = tmp.path();
+  write_file(dir + "/a.log", "a1\na2\na3\n");
+  write_file(dir + "/b.log", "b1\nb2\nb3-unterminated");
+  write_gzip(dir + "/c.log.gz", "c1\nc2\r\nc3\nc4\n");
+  write_file(dir + "/d.txt", "not matched\n");
+  const std::vector<std::string> all{"a1", "a2", "a3", "b1", "b2", "b3-unterminated",
+                                     "c1", "c2", "c3", "c4"};
+  auto o = file_options(dir + "/*.log*", false);
+  o.batch_records = 2;
+  std::string last_position;
+  {
+    ingest::BatchQueue q(64);
+    auto src = ingest::make_source(o, g_clock);
+    BOOST_REQUIRE(src.has_value());
+    BOOST_REQUIRE((*src)->start(q, "").is_ok());
+    auto batches = collect(q, all.size());
+    BOOST_TEST(sorted(lines_of(batches)) == all, boost::test_tools::per_element());
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!(*src)->finished() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    BOOST_TEST((*src)->finished());
+    // A file that ends sends its state even without records (a position-only batch).
+    while (auto b = q.pop(10ms)) {
+      BOOST_TEST(b->records.empty());
+      batches.push_back(std::move(*b));
+    }
+    for (const auto& b : batches) {
+      BOOST_TEST(b.durable_position);
+      BOOST_TEST(b.position.starts_with("glob;"));
+      if (b.records.empty()) {
+        continue;
+      }
+      // Each batch holds lines of one file.
+      const auto inode = b.records.front().position.substr(0, b.records.front().position.find(':'));
+      for (const auto& r : b.records) {
+        BOOST_TEST(r.position.starts_with(inode + ":"));
+      }
+    }
+    last_position = batches.back().position;
+  }
+  const auto decoded = ingest::detail::GlobSource::decode_position(last_position);
+  BOOST_REQUIRE(decoded.has_value());
+  BOOST_TEST(decoded->at(inode_of(dir + "/c.log.gz")) == ingest::detail::GlobSource::kDone);
+  BOOST_TEST(decoded->at(inode_of(dir + "/a.log")) == 9U);
+  BOOST_TEST(decoded->at(inode_of(dir + "/b.log")) == 21U);  // the unterminated line too
+  BOOST_TEST(ingest::detail::GlobSource::encode_position(*decoded) == last_position);
+  BOOST_TEST(!ingest::detail::GlobSource::decode_position("123:45").has_value());
+  BOOST_TEST(!ingest::detail::GlobSource::decode_position("glob;x:1").has_value());
+
+  // From the final position: nothing again. From a position after a1 and inside the gzip
+  // file (after c2): the rest only.
+  auto rerun = [&](const std::string& position) {
+    ingest::BatchQueue q(64);
+    auto src = ingest::make_source(o, g_clock);
+    BOOST_REQUIRE((*src)->start(q, position).is_ok());
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!(*src)->finished() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    BOOST_TEST((*src)->finished());
+    std::vector<core::RawBatch> got;
+    while (auto b = q.pop(10ms)) {
+      got.push_back(std::move(*b));
+    }
+    return sorted(lines_of(got));
+  };
+  BOOST_TEST(rerun(last_position).empty());
+  const std::string middle = "glob;" + std::to_string(inode_of(dir + "/a.log")) + ":3;"
+                             + std::to_string(inode_of(dir + "/c.log.gz")) + ":7";
+  BOOST_TEST(
+      rerun(middle)
+          == (std::vector<std::string>{"a2", "a3", "b1", "b2", "b3-unterminated", "c3", "c4"}),
+      boost::test_tools::per_element());
+}
+
+// Following a glob: growth of a matched file, a new file that starts to match, and a gzip
+// file that appears are all read; a file renamed out of the pattern is read to its end.
+BOOST_AUTO_TEST_CASE(glob_follows_growth_new_files_and_rotation) {
+  test::TempDir tmp;
+  const std::string dir = tmp.path();
+  write_file(dir + "/app.log", "first\n");
+  auto o = file_options(dir + "/*.log*", true);
+  ingest::BatchQueue q(64);
+  auto src = ingest::make_source(o, g_clock);
+  BOOST_REQUIRE((*src)->start(q, "").is_ok());
+  BOOST_TEST(lines_of(collect(q, 1)) == std::vector<std::string>{"first"});
+  write_file(dir + "/app.log", "grown\n");
+  BOOST_TEST(lines_of(collect(q, 1)) == std::vector<std::string>{"grown"});
+  // Rotation: app.log renamed away (out of the pattern) after one more line, a new app.log.
+  write_file(dir + "/app.log", "last of the old file\n");
+  std::filesystem::rename(dir + "/app.log", dir + "/app.old");
+  write_file(dir + "/app.log", "new file\n");
+  write_gzip(dir + "/archive.log.gz", "from gzip\n");
+  BOOST_TEST(sorted(lines_of(collect(q, 3)))
+                 == (std::vector<std::string>{"from gzip", "last of the old file", "new file"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_of(collect(q, 1)).empty());  // nothing read twice
+  (*src)->stop();
 }

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "siem/ingest/source.hpp"
+
+namespace siem::ingest::detail {
+
+/// True when a file source's path is read by GlobSource: a glob pattern (`*`, `?`, `[`) or a
+/// gzip file (`.gz`).
+auto is_glob_path(std::string_view path) -> bool;
+
+/// Reads every file a glob pattern matches, line by line; plain files are tailed (growth,
+/// copytruncate; a rotated file that still matches is read to its end under its own inode, a
+/// new file is picked up at the next rescan), `.gz` files are read once through zlib. Files
+/// are told apart by inode. One source position covers them all — "glob;<inode>:<offset>;..."
+/// with `done` as the offset of a finished gzip file — and is stored with each batch, so a
+/// restart resumes every file after its last stored line. Each batch holds lines of one file.
+class GlobSource final : public Source {
+public:
+  GlobSource(SourceOptions options, const core::Clock& clock)
+      : Source(std::move(options)), clock_(clock) {}
+
+  GlobSource(const GlobSource&) = delete;
+  auto operator=(const GlobSource&) -> GlobSource& = delete;
+  GlobSource(GlobSource&&) = delete;
+  auto operator=(GlobSource&&) -> GlobSource& = delete;
+
+  ~GlobSource() override { stop(); }
+
+  auto start(BatchQueue& out, const std::string& resume_position) -> core::Status override;
+  void stop() override;
+
+  [[nodiscard]] auto finished() const -> bool override { return finished_.load(); }
+
+  static constexpr std::uint64_t kDone = ~std::uint64_t{0};  ///< a gzip file read to its end
+
+  /// "glob;1234:560;1240:done" <-> {1234: 560, 1240: kDone}; nullopt when malformed.
+  static auto decode_position(std::string_view text)
+      -> std::optional<std::map<std::uint64_t, std::uint64_t>>;
+  static auto encode_position(const std::map<std::uint64_t, std::uint64_t>& offsets)
+      -> std::string;
+
+private:
+  struct File;
+
+  void run(BatchQueue& out, const std::stop_token& stop);
+
+  const core::Clock& clock_;
+  std::map<std::uint64_t, std::uint64_t> resume_;  // inode -> offset, from the stored position
+  std::atomic<bool> finished_{false};
+  std::jthread thread_;
+};
+
+}  // namespace siem::ingest::detail
