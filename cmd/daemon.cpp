@@ -148,6 +148,8 @@ public:
     }
     const std::uint64_t last = c.first_seq + c.records.size() - 1;
     SIEM_TRY(store_.put_events(c.engagement, events_, last));
+    // Stored: a later failure (an incident write) must not make these events be read back.
+    done_through_[c.engagement] = last;
     auto& corr = correlator_for(c.engagement);
     out_.clear();
     corr.process_batch(c.engagement, events_, out_);
@@ -155,11 +157,11 @@ public:
       SIEM_TRY(store_.put_incident(inc));
       sinks_.incident(inc);
     }
-    done_through_[c.engagement] = last;
     alert_records_.clear();
     for (const auto& a : out_.alerts) {
-      // Keyed by the raising record's receive time, so that a replay overwrites, not adds.
-      core::TimeMs at = clock_.now_ms();
+      // Keyed by the raising record's receive time, so that a replay overwrites, not adds
+      // (an alert raised by a record of an earlier batch: its event time, as deterministic).
+      core::TimeMs at = a.time;
       if (const auto ref = core::parse_ref(a.event_ref);
           ref && ref->seq >= c.first_seq && ref->seq <= last) {
         at = c.records[ref->seq - c.first_seq].received_at;
@@ -283,7 +285,8 @@ public:
       , clock_(clock)
       , sources_(sources)
       , started_(clock.now_ms())
-      , open_(sources.size()) {}
+      , open_(sources.size())
+      , detected_(sources.size(), 0) {}
 
   void check() {
     const core::TimeMs now = clock_.now_ms();
@@ -300,10 +303,15 @@ public:
         if (now - since <= o.silence_after_ms) {
           continue;
         }
-        correlate::Silence silence{o.engagement,       o.name, o.type, {}, since, last == 0,
-                                   o.silence_after_ms, now};
+        // A retry after a failed write keeps the first detection time: the same alert key.
+        auto& detected = detected_[i];
+        if (detected == 0 || detected < since) {
+          detected = now;
+        }
+        correlate::Silence silence{o.engagement,       o.name,  o.type, {}, since, last == 0,
+                                   o.silence_after_ms, detected};
         auto [alert, incident] = correlate::silence_raised(silence);
-        const std::vector<store::AlertRecord> alerts{{alert.id, now, alert.to_json()}};
+        const std::vector<store::AlertRecord> alerts{{alert.id, detected, alert.to_json()}};
         auto st = store_.put_alerts(o.engagement, alerts);
         if (st) {
           st = store_.put_incident(incident);
@@ -345,6 +353,7 @@ private:
   const std::vector<std::unique_ptr<ingest::Source>>& sources_;
   core::TimeMs started_;
   std::vector<std::optional<core::Incident>> open_;  // per source: its open silence
+  std::vector<core::TimeMs> detected_;               // per source: when it was found silent
   std::atomic<std::uint64_t> raised_{0};
 };
 
@@ -621,21 +630,35 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
         }
       }
     };
+    std::size_t pops = 0;
     while (true) {
       auto c = commit_q.pop(std::chrono::milliseconds(100));
       if (!c) {
         catch_up_deferred();
-        if (commit_q.closed()) {
+        if (commit_q.closed() && commit_q.size() == 0) {
+          catch_up_deferred();  // what the writer deferred while the last read-back ran
           break;
         }
         continue;
       }
+      // Other engagements' deferred batches are not left waiting behind a busy one.
+      if (++pops % 64 == 0) {
+        catch_up_deferred();
+      }
+      const auto last = c->first_seq + c->records.size() - 1;
       const auto done = done_through(c->engagement);
-      if (c->first_seq + c->records.size() - 1 <= done) {
+      if (last <= done) {
         continue;  // already read back from the ledger
       }
       if (c->first_seq > done + 1) {
-        report(catch_up(store, processor, c->engagement, done + 1, c->first_seq - 1));
+        if (auto st = catch_up(store, processor, c->engagement, done + 1, c->first_seq - 1); !st) {
+          // Leave the gap and this batch to a later read-back rather than skip past the gap.
+          report(st);
+          std::lock_guard lock(behind_mu);
+          auto& through = behind_through[c->engagement];
+          through = std::max<std::uint64_t>(through, last);
+          continue;
+        }
       }
       report(processor.process(*c));
     }
@@ -733,6 +756,9 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   std::fprintf(stderr, "  health, metrics: %s/healthz  %s/metrics\n", api_url.c_str(),
                api_url.c_str());
 
+  // A peer that resets a connection while OpenSSL writes to it (handshake, alerts) must not
+  // kill the engine: OpenSSL's socket BIO writes without MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   auto last_progress = std::chrono::steady_clock::now();

@@ -17,6 +17,7 @@ namespace {
 constexpr std::size_t kChunk = std::size_t{1} << 20U;
 constexpr auto kRescan = std::chrono::seconds(1);
 constexpr auto kIdle = std::chrono::milliseconds(200);
+constexpr int kTruncatedTries = 30;  // rescans of a gzip file that ends early (30 s)
 
 auto ends_with_gz(std::string_view path) -> bool { return path.ends_with(".gz"); }
 
@@ -134,14 +135,17 @@ void GlobSource::stop() {
 
 void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
   std::map<std::uint64_t, std::unique_ptr<File>> files;
+  std::map<std::uint64_t, int> truncated_tries;  // per gzip file ending early
   std::string buf(kChunk, '\0');
   auto batch = new_batch();
 
   // Opens what the pattern matches now; marks files it no longer matches.
+  bool first_scan = true;
   const auto scan = [&] {
     for (auto& [inode, f] : files) {
       f->matched = false;
     }
+    std::map<std::uint64_t, bool> seen;  // inodes the pattern matches now
     glob_t g{};
     if (::glob(options_.path.c_str(), 0, nullptr, &g) == 0) {
       for (std::size_t i = 0; i < g.gl_pathc; ++i) {
@@ -150,67 +154,84 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
         if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
           continue;
         }
-        const auto inode = static_cast<std::uint64_t>(st.st_ino);
-        if (auto it = files.find(inode); it != files.end()) {
+        seen[static_cast<std::uint64_t>(st.st_ino)] = true;
+        if (auto it = files.find(static_cast<std::uint64_t>(st.st_ino)); it != files.end()) {
           it->second->matched = true;
           it->second->path = path;
           continue;
         }
         auto f = std::make_unique<File>();
         f->path = path;
-        f->inode = inode;
         f->gzip = ends_with_gz(path);
-        const auto resumed = resume_.find(inode);
+        f->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // The inode of what was opened: the path may have been rotated since stat().
+        if (f->fd < 0 || ::fstat(f->fd, &st) != 0) {
+          counters_.errors.fetch_add(1);
+          continue;  // tried again at the next scan; a stored offset is kept meanwhile
+        }
+        f->inode = static_cast<std::uint64_t>(st.st_ino);
+        seen[f->inode] = true;
+        if (auto it = files.find(f->inode); it != files.end()) {
+          it->second->matched = true;
+          continue;
+        }
+        const auto resumed = resume_.find(f->inode);
         const std::uint64_t from = resumed == resume_.end() ? 0 : resumed->second;
         if (from == kDone) {
           f->done = true;  // a gzip file read to its end before
-        } else {
-          f->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-          if (f->fd < 0) {
+          f->close();
+        } else if (f->gzip) {
+          f->gz = gzdopen(f->fd, "rb");
+          if (f->gz == nullptr) {
             counters_.errors.fetch_add(1);
             continue;
           }
-          if (f->gzip) {
-            f->gz = gzdopen(f->fd, "rb");
-            if (f->gz == nullptr) {
-              counters_.errors.fetch_add(1);
-              continue;
-            }
-            gzbuffer(f->gz, 256 * 1024);
-            if (from > 0 && gzseek(f->gz, static_cast<z_off_t>(from), SEEK_SET) < 0) {
-              counters_.errors.fetch_add(1);
-              continue;
-            }
-          } else if (from <= static_cast<std::uint64_t>(st.st_size) && from > 0) {
-            ::lseek(f->fd, static_cast<off_t>(from), SEEK_SET);
+          gzbuffer(f->gz, 256 * 1024);
+          if (from > 0 && gzseek(f->gz, static_cast<z_off_t>(from), SEEK_SET) < 0) {
+            counters_.errors.fetch_add(1);
+            continue;
           }
-          if (f->gzip || from <= static_cast<std::uint64_t>(st.st_size)) {
-            f->offset = from;
-            f->line_end = from;
-          }
+          f->offset = from;
+          f->line_end = from;
+        } else if (from > 0 && from <= static_cast<std::uint64_t>(st.st_size)) {
+          ::lseek(f->fd, static_cast<off_t>(from), SEEK_SET);
+          f->offset = from;
+          f->line_end = from;
         }
-        files.emplace(inode, std::move(f));
+        if (resumed != resume_.end()) {
+          resume_.erase(resumed);  // used: an inode reused later starts from the beginning
+        }
+        files.emplace(f->inode, std::move(f));
       }
     }
     ::globfree(&g);
+    if (first_scan) {
+      // Stored offsets of files the pattern no longer matches are dropped (their inodes may be
+      // reused by new files); offsets of files that could not be opened yet are kept.
+      std::erase_if(resume_, [&](const auto& kv) { return !seen.contains(kv.first); });
+      first_scan = false;
+    }
   };
 
   const auto position = [&] {
-    std::map<std::uint64_t, std::uint64_t> offsets;
+    std::map<std::uint64_t, std::uint64_t> offsets = resume_;  // files not opened yet
     for (const auto& [inode, f] : files) {
       offsets[inode] = f->done && f->gzip ? kDone : f->line_end;
     }
     return encode_position(offsets);
   };
-  bool finished_file = false;  // a file ended: its state goes out even without records
+  // A file ended or was truncated: its state goes out even without records.
+  bool state_changed = false;
   const auto flush = [&] {
-    if (batch.records.empty() && !finished_file) {
+    if (batch.records.empty() && !state_changed) {
       return true;
     }
-    finished_file = false;
+    state_changed = false;
     batch.position = position();
     batch.durable_position = true;
-    counters_.last_seen_ms = clock_.now_ms();
+    if (!batch.records.empty()) {
+      counters_.last_seen_ms = clock_.now_ms();
+    }
     prepare(batch);
     if (!out.push(std::move(batch))) {
       return false;
@@ -288,7 +309,7 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
     f.discarding = false;
     f.done = true;
     f.close();
-    finished_file = true;
+    state_changed = true;
   };
 
   scan();
@@ -325,6 +346,21 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
         continue;
       }
       // End of file.
+      if (f.gzip && options_.follow) {
+        int err = Z_OK;
+        gzerror(f.gz, &err);
+        if (err == Z_BUF_ERROR && ++truncated_tries[f.inode] <= kTruncatedTries) {
+          // The stream ends early: still being written (logrotate compressing). Read it again
+          // from the last line at a later scan; after kTruncatedTries scans it counts as damaged
+          // and is finished with what it held.
+          resume_[f.inode] = f.line_end;
+          it = files.erase(it);
+          continue;
+        }
+        if (err == Z_BUF_ERROR) {
+          counters_.errors.fetch_add(1);
+        }
+      }
       if (f.gzip || !options_.follow) {
         finish(f);
         if (!flush()) {
@@ -341,6 +377,10 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
         f.line_end = 0;
         f.pending.clear();
         f.discarding = false;
+        state_changed = true;  // the stored offset must not point into the new content
+        if (!flush()) {
+          return;
+        }
       }
       ++it;
     }

@@ -31,6 +31,9 @@ auto valid_kafka_topic(std::string_view topic) -> bool {
 auto encode_kafka_offsets(const KafkaOffsets& offsets) -> std::string {
   std::string out;
   for (const auto& [tp, next] : offsets) {
+    if (next < 0) {
+      continue;  // a partition seen but not read yet (no offset to store)
+    }
     if (!out.empty()) {
       out += ',';
     }

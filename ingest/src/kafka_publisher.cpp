@@ -22,8 +22,8 @@ void KafkaPublisher::delivery_cb(void* /*rk*/, const void* message, void* opaque
     ++self->delivered_;
   } else {
     ++self->failed_;
-    std::fprintf(stderr, "anchor publisher: a checkpoint head was not delivered to %s: %s\n",
-                 self->topic_.c_str(), rd_kafka_err2str(m->err));
+    std::fprintf(stderr, "kafka publisher (%s): a record was not delivered to %s: %s\n",
+                 self->what_.c_str(), self->topic_.c_str(), rd_kafka_err2str(m->err));
   }
 }
 
@@ -49,12 +49,12 @@ auto KafkaPublisher::create(const Options& o) -> core::Result<std::unique_ptr<Ka
   };
   core::Status st = set("bootstrap.servers", o.brokers, "brokers");
   // Heads are few and must not be lost or doubled: idempotent, all in-sync replicas.
-  for (const auto& [k, v] :
-       std::initializer_list<std::pair<const char*, const char*>>{{"enable.idempotence", "true"},
-                                                                  {"acks", "all"},
-                                                                  {"message.timeout.ms", "300000"},
-                                                                  {"linger.ms", "5"},
-                                                                  {"client.id", "siem-anchors"}}) {
+  for (const auto& [k, v] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"enable.idempotence", "true"},
+           {"acks", "all"},
+           {"message.timeout.ms", "300000"},
+           {"linger.ms", "5"},
+           {"client.id", o.metric.c_str()}}) {
     if (st) {
       st = set(k, v, "properties");
     }
@@ -102,9 +102,9 @@ KafkaPublisher::~KafkaPublisher() {
   }
   if (rd_kafka_flush(impl_->rk, 10'000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     std::fprintf(stderr,
-                 "anchor publisher: %d checkpoint heads still queued for %s at shutdown "
-                 "(they remain in the anchor file)\n",
-                 rd_kafka_outq_len(impl_->rk), topic_.c_str());
+                 "kafka publisher (%s): %d records still queued for %s at shutdown (they remain "
+                 "in the store)\n",
+                 what_.c_str(), rd_kafka_outq_len(impl_->rk), topic_.c_str());
   }
   if (impl_->rkt != nullptr) {
     rd_kafka_topic_destroy(impl_->rkt);
@@ -120,7 +120,7 @@ void KafkaPublisher::publish(std::string_view key, std::string_view value) {
       != 0) {
     const auto e = rd_kafka_last_error();
     ++failed_;
-    std::fprintf(stderr, "anchor publisher: cannot queue a checkpoint head for %s: %s\n",
+    std::fprintf(stderr, "kafka publisher (%s): cannot queue a record for %s: %s\n", what_.c_str(),
                  topic_.c_str(), rd_kafka_err2str(e));
   }
 }

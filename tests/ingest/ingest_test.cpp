@@ -414,3 +414,39 @@ BOOST_AUTO_TEST_CASE(glob_follows_growth_new_files_and_rotation) {
   BOOST_TEST(lines_of(collect(q, 1)).empty());  // nothing read twice
   (*src)->stop();
 }
+
+// A gzip file picked up while still being written (its stream ends early) is read again from
+// its last complete line once it is whole: every line once.
+BOOST_AUTO_TEST_CASE(glob_rereads_a_gzip_file_still_being_written) {
+  test::TempDir tmp;
+  const std::string dir = tmp.path();
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    text += "gz line " + std::to_string(i) + " "
+            + std::string(static_cast<std::size_t>(i % 37), 'z') + "\n";
+  }
+  write_gzip(dir + "/whole.gz.tmp", text);
+  std::string bytes;
+  {
+    std::ifstream f(dir + "/whole.gz.tmp", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  const std::size_t cut = bytes.size() * 6 / 10;
+  write_file(dir + "/rotated.log.gz", std::string_view(bytes).substr(0, cut));
+  auto o = file_options(dir + "/*.log.gz", true);
+  ingest::BatchQueue q(64);
+  auto src = ingest::make_source(o, g_clock);
+  BOOST_REQUIRE((*src)->start(q, "").is_ok());
+  std::this_thread::sleep_for(1500ms);
+  write_file(dir + "/rotated.log.gz", std::string_view(bytes).substr(cut));  // same inode
+  auto got = lines_of(collect(q, 3000));
+  std::vector<std::string> want;
+  for (int i = 0; i < 3000; ++i) {
+    want.push_back("gz line " + std::to_string(i) + " "
+                   + std::string(static_cast<std::size_t>(i % 37), 'z'));
+  }
+  BOOST_TEST(got.size() == want.size());
+  BOOST_TEST(got == want);
+  BOOST_TEST(lines_of(collect(q, 1)).empty());
+  (*src)->stop();
+}
