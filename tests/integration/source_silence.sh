@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Source health: two syslog sources with silence_after 3s. util-linux logger feeds one of them
 # every half second; the other sends one line and stops. The quiet one must raise its silence
-# alert and an FF incident within its configured time (checked: between 3 s and 3 s + 2 s after
-# its last line), shown in /metrics; the busy one must not. When the quiet one sends again,
+# alert and an FF incident within its configured time (checked on the engine's own times:
+# detected 3-4 s after its last record), shown in /metrics; the busy one must not. When the quiet one sends again,
 # its incident gets a second version that says so.
 SIEM=$1
 source "$(dirname "$0")/lib.sh"
@@ -52,9 +52,10 @@ json 'd[0]["description"]' <"$WORK/silence.json" | grep -q "fw-quiet" || fail "a
 ID=$(json 'd[0]["incident_id"]' <"$WORK/silence.json")
 curl -sf "${AUTH[@]}" "$API/api/v1/incidents/$ID" >"$WORK/incident.json" || fail "incident $ID"
 [ "$(json 'd["category"] + "/" + d["subcategory"]' <"$WORK/incident.json")" = FF/FF.OFF ] || fail "category: $(cat "$WORK/incident.json")"
-# Detected between 3 s and 3.5 s after the last record was received (the engine's own times).
+# Detected between 3 s and 4 s after the last record was received (the engine's own times; it
+# checks every 50 ms, the rest is scheduling on a busy CI machine).
 DELAY=$(json '(__import__("datetime").datetime.fromisoformat(d["times"]["detected_at"].replace("Z","+00:00")) - __import__("datetime").datetime.fromisoformat(d["times"]["first_seen"].replace("Z","+00:00"))).total_seconds()' <"$WORK/incident.json")
-python3 -c "import sys; sys.exit(0 if 3.0 < $DELAY <= 3.5 else 1)" || fail "detected $DELAY s after the last record"
+python3 -c "import sys; sys.exit(0 if 3.0 < $DELAY <= 4.0 else 1)" || fail "detected $DELAY s after the last record"
 curl -sf "$API/metrics" >"$WORK/metrics"
 grep -q '^siem_source_silent{source="fw-quiet".*} 1$' "$WORK/metrics" || fail "metrics do not show fw-quiet silent: $(grep silent "$WORK/metrics")"
 grep -q '^siem_source_silent{source="fw-busy".*} 0$' "$WORK/metrics" || fail "metrics show fw-busy silent"
