@@ -909,7 +909,8 @@ auto AppendResult::hash_hex(std::size_t i) const -> std::string {
 }
 
 void Store::digest(core::RawBatch& batch, std::size_t first) const {
-  const std::string_view engagement = batch.engagement.empty() ? "default" : batch.engagement;
+  const std::string_view engagement =
+      batch.engagement.empty() ? std::string_view{"default"} : std::string_view{batch.engagement};
   // A new engagement will be created with options.hash; an existing one keeps its own.
   const Engagement* e = impl_->find(engagement);
   const HashAlgorithm alg = e != nullptr ? e->alg : impl_->options.hash;
