@@ -2061,9 +2061,16 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
       if (e->alerts != nullptr) {  // alerts raised before the cutoff
         std::string end = "a/";
         detail::put_be64(end, static_cast<std::uint64_t>(std::max<core::TimeMs>(cutoff, 0)));
-        rocksdb::WriteOptions wo;
-        wo.sync = true;
-        SIEM_TRY(map_status(db->DeleteRange(wo, e->alerts, "a/", end), "alert expiry"));
+        rocksdb::WriteBatch wb;
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->alerts));
+        for (it->Seek("a/"); it->Valid() && it->key().compare(end) < 0; it->Next()) {
+          wb.Delete(e->alerts, it->key());
+        }
+        SIEM_TRY(map_status(it->status(), "alert expiry"));
+        if (wb.Count() > 0) {
+          SIEM_TRY(map_status(db->Write(rocksdb::WriteOptions{}, &wb), "alert expiry"));
+          e->inst->dirty = true;
+        }
       }
       if (incidents > 0) {
         static_cast<void>(
