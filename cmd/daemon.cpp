@@ -139,8 +139,7 @@ public:
                         {reinterpret_cast<const char*>(c.hashes[i].data()), c.hashes[i].size()})
                                         : std::string{};
       ev.set("siem.source", source);
-      counters_.count(ps.counter_row, ev);
-      run_unparsed += ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"};
+      run_unparsed += counters_.count(ps.counter_row, ev) ? 1 : 0;
       run_last = std::max(run_last, rec.received_at);
     }
     if (!c.records.empty()) {

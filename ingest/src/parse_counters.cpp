@@ -59,10 +59,6 @@ auto LabelTable::intern(std::string_view value) -> std::size_t {
   return n;
 }
 
-}  // namespace detail
-
-namespace {
-
 void append_label(std::string& out, std::string_view key, std::string_view value) {
   out += key;
   out += "=\"";
@@ -78,6 +74,10 @@ void append_label(std::string& out, std::string_view key, std::string_view value
   }
   out.push_back('"');
 }
+
+}  // namespace detail
+
+namespace {
 
 void append_header(std::string& out, std::string_view name, std::string_view help) {
   out += "# HELP ";
@@ -103,12 +103,13 @@ auto ParseCounters::row(std::string_view source) const -> std::size_t {
   return unconfigured_row();
 }
 
-void ParseCounters::count(std::size_t row, const core::Event& ev) {
+auto ParseCounters::count(std::size_t row, const core::Event& ev) -> bool {
   if (ev.get_string("event.kind") == std::optional<std::string_view>{"unparsed"}) {
     count_unparsed(row, ev.get_string("error.message").value_or(kUnknown));
-  } else {
-    count_parsed(row, ev.get_string("event.dataset").value_or(kUnknown));
+    return true;
   }
+  count_parsed(row, ev.get_string("event.dataset").value_or(kUnknown));
+  return false;
 }
 
 void ParseCounters::count_parsed(std::size_t row, std::string_view dataset) {
@@ -133,10 +134,11 @@ auto ParseCounters::metrics_text() const -> std::string {
   const std::size_t datasets = datasets_.size();
   const auto labels = [&](std::size_t row) {
     const bool configured = row < sources_.size();
-    append_label(out, "source",
-                 configured ? std::string_view{sources_[row].name} : kUnconfiguredSource);
+    detail::append_label(out, "source",
+                         configured ? std::string_view{sources_[row].name} : kUnconfiguredSource);
     out.push_back(',');
-    append_label(out, "format", configured ? std::string_view{sources_[row].format} : "auto");
+    detail::append_label(out, "format",
+                         configured ? std::string_view{sources_[row].format} : "auto");
   };
   const auto sample = [&](std::string_view name, std::size_t row, std::string_view key,
                           std::string_view value, std::uint64_t n) {
@@ -145,7 +147,7 @@ auto ParseCounters::metrics_text() const -> std::string {
     labels(row);
     if (!key.empty()) {
       out.push_back(',');
-      append_label(out, key, value);
+      detail::append_label(out, key, value);
     }
     out += "} ";
     out += std::to_string(n);

@@ -1,25 +1,10 @@
 #include "siem/ingest/peer_health.hpp"
 
+#include "siem/ingest/parse_counters.hpp"
+
 #include <algorithm>
 
 namespace siem::ingest {
-namespace {
-
-/// Label values as Prometheus wants them: printable ASCII, `\` and `"` escaped.
-void append_label_value(std::string& out, std::string_view v) {
-  for (const char c : v) {
-    if (c == '\\' || c == '"') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c >= 0x20 && c < 0x7F) {
-      out.push_back(c);
-    } else {
-      out.push_back('?');
-    }
-  }
-}
-
-}  // namespace
 
 auto PeerHealth::host_of(std::string_view peer) -> std::string_view {
   if (peer.starts_with('[')) {
@@ -71,11 +56,11 @@ auto PeerHealth::metrics_text() const -> std::string {
     out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
     out.append(name).append(" ").append(type).append("\n");
     for (const auto& [key, row] : rows_) {
-      out.append(name).append("{source=\"");
-      append_label_value(out, key.first);
-      out.append("\",peer=\"");
-      append_label_value(out, key.second);
-      out.append("\"} ").append(std::to_string(value(row))).append("\n");
+      out.append(name).append("{");
+      detail::append_label(out, "source", key.first);
+      out.push_back(',');
+      detail::append_label(out, "peer", key.second);
+      out.append("} ").append(std::to_string(value(row))).append("\n");
     }
   };
   series("siem_peer_records_total", "counter", "Records normalized per source and sending host.",

@@ -50,6 +50,9 @@ private:
   std::size_t last_ = 0;  // index of the last hit: runs of one value skip the scan
 };
 
+/// Appends `key="value"` to Prometheus text, with `\`, `"` and newlines escaped.
+void append_label(std::string& out, std::string_view key, std::string_view value);
+
 }  // namespace detail
 
 /// Normalization outcome counters per source, since the engine started, for /metrics:
@@ -93,8 +96,8 @@ public:
   [[nodiscard]] auto unconfigured_row() const -> std::size_t { return sources_.size(); }
 
   /// Counts one normalized event: unparsed (reason = `error.message`) when `event.kind` is
-  /// "unparsed", else parsed (dataset = `event.dataset`).
-  void count(std::size_t row, const core::Event& ev);
+  /// "unparsed", else parsed (dataset = `event.dataset`). Returns whether it was unparsed.
+  auto count(std::size_t row, const core::Event& ev) -> bool;
   void count_parsed(std::size_t row, std::string_view dataset);
   void count_unparsed(std::size_t row, std::string_view reason);
 
