@@ -20,6 +20,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace siem::cmd {
@@ -76,14 +77,24 @@ auto open_store(const std::string& data, bool read_only) -> core::Result<std::un
 }
 
 // Reads lines ('\n'-separated; a last line without newline counts; one trailing '\r'
-// stripped) and calls fn(line) for each.
+// stripped) and calls fn(line) for each, or fn(line, readable_after) when fn takes the bytes
+// after the line that may be read (ParseContext::readable_after).
 template <class Fn>
 auto for_each_line(std::FILE* f, Fn&& fn) -> void {
-  std::string buf(1U << 20U, '\0');
+  constexpr std::size_t kChunk = 1U << 20U;
+  constexpr std::size_t kPadding = 64;  // past the last byte read, so every line has >= 64
+  const auto call = [&](std::string_view line, std::size_t readable_after) {
+    if constexpr (std::is_invocable_v<Fn, std::string_view, std::size_t>) {
+      fn(line, readable_after);
+    } else {
+      fn(line);
+    }
+  };
+  std::string buf(kChunk + kPadding, '\0');
   std::string pending;
   bool have_pending = false;
   while (true) {
-    const std::size_t n = std::fread(buf.data(), 1, buf.size(), f);
+    const std::size_t n = std::fread(buf.data(), 1, kChunk, f);
     if (n == 0) {
       break;
     }
@@ -96,16 +107,19 @@ auto for_each_line(std::FILE* f, Fn&& fn) -> void {
         break;
       }
       std::string_view line;
+      std::size_t readable_after = 0;
       if (have_pending) {
         pending.append(chunk.substr(0, nl));
         line = pending;
       } else {
         line = chunk.substr(0, nl);
+        readable_after = buf.size() - nl - static_cast<std::size_t>(chunk.data() - buf.data());
       }
       if (!line.empty() && line.back() == '\r') {
         line.remove_suffix(1);
+        ++readable_after;
       }
-      fn(line);
+      call(line, readable_after);
       pending.clear();
       have_pending = false;
       chunk.remove_prefix(nl + 1);
@@ -116,7 +130,7 @@ auto for_each_line(std::FILE* f, Fn&& fn) -> void {
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
-    fn(line);
+    call(line, 0);
   }
 }
 
@@ -254,19 +268,27 @@ character set: other sets are converted to UTF-8 before parsing, invalid bytes b
   std::string out;
   std::string utf8;
   out.reserve(1U << 20U);
-  const int rc = for_each_input_line(a.positionals(), [&](std::string_view line) {
-    if (!(*transcoder)->is_identity()) {
-      (*transcoder)->to_utf8(line, utf8);
-      line = utf8;
-    }
-    (*n)->normalize(line, {clock.now_ms(), tz}, ev);
-    ev.append_json(out);
-    out.push_back('\n');
-    if (out.size() > (1U << 20U)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
-  });
+  parsers::ParseContext ctx{clock.now_ms(), tz};
+  std::uint32_t lines = 0;
+  const int rc =
+      for_each_input_line(a.positionals(), [&](std::string_view line, std::size_t readable_after) {
+        if (++lines % 1024 == 0) {  // the receive time, read once per 1024 lines
+          ctx.received_at = clock.now_ms();
+        }
+        ctx.readable_after = readable_after;
+        if (!(*transcoder)->is_identity()) {
+          (*transcoder)->to_utf8(line, utf8);
+          line = utf8;
+          ctx.readable_after = 0;
+        }
+        (*n)->normalize(line, ctx, ev);
+        ev.append_json(out);
+        out.push_back('\n');
+        if (out.size() > (1U << 20U)) {
+          std::fwrite(out.data(), 1, out.size(), stdout);
+          out.clear();
+        }
+      });
   std::fwrite(out.data(), 1, out.size(), stdout);
   return rc;
 }

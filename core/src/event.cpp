@@ -32,16 +32,6 @@ auto same_key(const char* a, const char* b, std::size_t n) -> bool {
   return x == y;
 }
 
-// Slots beyond this are compacted (superseded and erased ones dropped), so that a line that
-// repeats one key millions of times cannot grow an event without bound.
-constexpr std::size_t kCompactAt = 8192;
-
-auto mix(std::uint64_t h, std::uint64_t v) -> std::uint64_t {
-  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-  h = (h ^ v) * kMul;
-  return h ^ (h >> 31U);
-}
-
 }  // namespace
 
 // Fields are appended as set; a key set again gets a new slot and the latest one counts.
@@ -95,23 +85,17 @@ void Event::compact() {
     }
   }
   slots_.resize(out);
+  irregular_ = 0;
+  for (const auto& slot : slots_) {
+    irregular_ += slot.static_key == nullptr ? 1 : 0;
+  }
+  SIEM_ASSERT(slots_.size() < kCompactAt, "more than 8191 distinct fields in one event");
 }
 
-auto Event::slot_for(FieldKey key) -> Slot& {
-  if (slots_.size() >= kCompactAt) {
-    compact();
-    SIEM_ASSERT(slots_.size() < kCompactAt, "more than 8191 distinct fields in one event");
-  }
-  auto& s = slots_.emplace_back();
-  s.key_len = key.size();
-  if (key.is_static()) {
-    s.static_key = key.data();
-  } else {
-    s.key_off = static_cast<std::uint32_t>(arena_.size());
-    arena_.append(key.view());
-  }
-  shape_ = mix(shape_, key.signature());
-  return s;
+void Event::append_key(Slot& s, FieldKey key) {
+  s.key_off = static_cast<std::uint32_t>(arena_.size());
+  arena_.append(key.view());
+  ++irregular_;
 }
 
 auto Event::view(const Slot& s) const -> FieldView {
@@ -119,7 +103,9 @@ auto Event::view(const Slot& s) const -> FieldView {
   v.key = key_of(s);
   v.type = s.type;
   switch (s.type) {
-    case FieldType::string: v.str = {arena_.data() + s.val_off, s.val_len}; break;
+    case FieldType::string:
+      v.str = str_of(s);
+      break;
     case FieldType::integer: v.integer = s.integer; break;
     case FieldType::real: v.real = s.real; break;
     case FieldType::boolean: v.boolean = s.integer != 0; break;
@@ -146,22 +132,10 @@ void Event::set(FieldKey key, std::string_view value) {
   arena_.append(value);
 }
 
-void Event::set_int(FieldKey key, std::int64_t value) {
-  auto& s = slot_for(key);
-  s.type = FieldType::integer;
-  s.integer = value;
-}
-
 void Event::set_double(FieldKey key, double value) {
   auto& s = slot_for(key);
   s.type = FieldType::real;
   s.real = value;
-}
-
-void Event::set_bool(FieldKey key, bool value) {
-  auto& s = slot_for(key);
-  s.type = FieldType::boolean;
-  s.integer = value ? 1 : 0;
 }
 
 void Event::erase(std::string_view key) {
@@ -171,6 +145,7 @@ void Event::erase(std::string_view key) {
         && same_key(key_of(s).data(), key.data(), key.size())) {
       s.erased = true;
       shape_ = mix(shape_, 0xE5A5E0000000ULL | i);
+      ++irregular_;
     }
   }
 }
@@ -188,7 +163,7 @@ auto Event::get_string(std::string_view key) const -> std::optional<std::string_
   if (s == nullptr || s->type != FieldType::string) {
     return std::nullopt;
   }
-  return std::string_view{arena_.data() + s->val_off, s->val_len};
+  return str_of(*s);
 }
 
 auto Event::get_int(std::string_view key) const -> std::optional<std::int64_t> {
@@ -210,6 +185,8 @@ auto Event::size() const -> std::size_t {
 void Event::clear() {
   arena_.clear();
   slots_.clear();
+  literal_bytes_ = 0;
+  irregular_ = 0;
   shape_ = 0;
   timestamp.reset();
   ref.clear();
@@ -238,14 +215,28 @@ struct OutputLayout {
   std::string keys;                     ///< the slots' keys, concatenated
   std::vector<std::uint32_t> key_end;   ///< per slot: end in `keys`, bit 31 set when erased
   std::vector<const char*> static_key;  ///< per slot: Slot::static_key (same pointer: same key)
+  bool all_static = false;              ///< every slot's key static and none erased
   std::vector<std::uint32_t> order;     ///< output items (slot index, or synthetic past it)
-  std::string frags;                    ///< structural bytes; before item k: up to frag_end[k]
+  std::string frags;  ///< structural bytes; before item k: up to frag_end[k]; then padding
+  std::uint32_t frags_size = 0;  ///< frags without the padding
   std::vector<std::uint32_t> frag_end;
 };
 
 namespace {
 
 constexpr std::uint32_t kErasedBit = 1U << 31U;
+
+// Fragments are mostly 3-30 bytes ("},\"ip\":"): copied 16 bytes at a time, inline, instead
+// of a memcpy call each. Reads and writes up to kFragOverrun - 1 bytes past the fragment:
+// layouts pad their fragments, and the output bound has room.
+constexpr std::size_t kFragOverrun = 16;
+
+auto copy_fragment(char* dst, const char* src, std::size_t n) -> char* {
+  for (std::size_t i = 0; i < n; i += kFragOverrun) {
+    std::memcpy(dst + i, src + i, kFragOverrun);
+  }
+  return dst + n;
+}
 
 struct LayoutCache {
   static constexpr std::size_t kLayouts = 256;
@@ -282,7 +273,10 @@ auto Event::value_bound(std::uint32_t item) const -> std::size_t {
     }
   }
   const auto& s = slots_[item];
-  return s.type == FieldType::string ? json_string_bound(s.val_len) : kJsonNumberBound;
+  if (s.type != FieldType::string) {
+    return kJsonNumberBound;
+  }
+  return s.literal ? s.val_len + 2 : json_string_bound(s.val_len);
 }
 
 auto Event::write_value(char* p, std::uint32_t item) const -> char* {
@@ -300,7 +294,14 @@ auto Event::write_value(char* p, std::uint32_t item) const -> char* {
   }
   const auto& s = slots_[item];
   switch (s.type) {
-    case FieldType::string: return write_json_string(p, {arena_.data() + s.val_off, s.val_len});
+    case FieldType::string:
+      if (s.literal) {  // plain printable ASCII, checked when compiled
+        *p = '"';
+        std::memcpy(p + 1, s.text, s.val_len);
+        p[s.val_len + 1] = '"';
+        return p + s.val_len + 2;
+      }
+      return write_json_string(p, {arena_.data() + s.val_off, s.val_len});
     case FieldType::integer: return write_json_int(p, s.integer);
     case FieldType::real: return write_json_double(p, s.real);
     case FieldType::boolean: break;
@@ -328,34 +329,42 @@ void Event::append_json(std::string& out) const {
   auto& layout = cache.layouts[shape % LayoutCache::kLayouts];
   if (layout.valid && layout.shape == shape && layout.key_end.size() == slots_.size()) {
     bool same = true;
-    std::uint32_t begin = 0;
-    for (std::size_t i = 0; i < slots_.size() && same; ++i) {
-      const auto& s = slots_[i];
-      const std::uint32_t end = layout.key_end[i] & ~kErasedBit;
-      same = ((layout.key_end[i] & kErasedBit) != 0) == s.erased && end - begin == s.key_len
-             && ((s.static_key != nullptr && s.static_key == layout.static_key[i])
-                 || std::memcmp(layout.keys.data() + begin, key_of(s).data(), s.key_len) == 0);
-      begin = end;
+    if (layout.all_static && irregular_ == 0) {
+      // Every key a literal, on both sides: the same pointer is the same key (a literal's
+      // characters end at its NUL, so one pointer cannot start two different keys).
+      for (std::size_t i = 0; i < slots_.size(); ++i) {
+        same &= slots_[i].static_key == layout.static_key[i];
+      }
+    } else {
+      std::uint32_t begin = 0;
+      for (std::size_t i = 0; i < slots_.size() && same; ++i) {
+        const auto& s = slots_[i];
+        const std::uint32_t end = layout.key_end[i] & ~kErasedBit;
+        same = ((layout.key_end[i] & kErasedBit) != 0) == s.erased && end - begin == s.key_len
+               && ((s.static_key != nullptr && s.static_key == layout.static_key[i])
+                   || std::memcmp(layout.keys.data() + begin, key_of(s).data(), s.key_len) == 0);
+        begin = end;
+      }
     }
     if (same) {
       // One bound for the whole object, then plain stores into a per-thread buffer. String
       // values are all in the arena, so 6 bytes per arena byte covers every escape; each
       // value gets room for a number or its quotes on top.
-      const std::size_t bound =
-          layout.frags.size() + json_string_bound(arena_.size()) + slots_.size() * kJsonNumberBound
-          + kRfc3339Bound + 2 + json_string_bound(ref.size()) + json_string_bound(raw_hash.size());
+      // set_text values are not in the arena: their length and quotes are added.
+      const std::size_t bound = layout.frags.size() + json_string_bound(arena_.size())
+                                + literal_bytes_ + slots_.size() * kJsonNumberBound + kRfc3339Bound
+                                + 2 + json_string_bound(ref.size())
+                                + json_string_bound(raw_hash.size()) + kFragOverrun;
       char* p = cache.scratch(bound);
       char* const first = p;
       const char* frags = layout.frags.data();
       std::uint32_t at = 0;
       for (std::size_t k = 0; k < layout.order.size(); ++k) {
-        std::memcpy(p, frags + at, layout.frag_end[k] - at);
-        p += layout.frag_end[k] - at;
+        p = copy_fragment(p, frags + at, layout.frag_end[k] - at);
         at = layout.frag_end[k];
         p = write_value(p, layout.order[k]);
       }
-      std::memcpy(p, frags + at, layout.frags.size() - at);
-      p += layout.frags.size() - at;
+      p = copy_fragment(p, frags + at, layout.frags_size - at);
       out.append(first, static_cast<std::size_t>(p - first));  // (ptr, ptr) would copy via a temporary string
       return;
     }
@@ -371,6 +380,7 @@ void Event::append_json(std::string& out) const {
   layout.keys.clear();
   layout.key_end.clear();
   layout.static_key.clear();
+  layout.all_static = irregular_ == 0;
   for (const auto& s : slots_) {
     layout.static_key.push_back(s.static_key);
     layout.keys.append(key_of(s));
@@ -381,6 +391,8 @@ void Event::append_json(std::string& out) const {
   layout.frags.clear();
   layout.frag_end.clear();
   append_json_sorted(out, &layout);
+  layout.frags_size = static_cast<std::uint32_t>(layout.frags.size());
+  layout.frags.append(kFragOverrun, '\0');
   layout.valid = true;
 }
 

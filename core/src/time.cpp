@@ -186,18 +186,26 @@ auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optio
     return std::nullopt;
   }
 
-  // Timestamps of one stream mostly share their day.
-  thread_local struct {
-    int y = 1970;
-    int mo = 1;
-    int d = 1;
+  // Timestamps of one stream mostly share their day; around midnight a record's start and
+  // end times straddle two (EVE flows), so the last two days are kept.
+  struct Day {
+    int key = 1970 * 10000 + 101;  // y * 10000 + mo * 100 + d
     std::int64_t days = 0;
-  } last;
+  };
 
-  if (y != last.y || mo != last.mo || d != last.d) {
-    last = {y, mo, d, days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))};
+  thread_local std::array<Day, 2> last{};
+  const int key = y * 10000 + mo * 100 + d;
+  std::int64_t days = 0;
+  if (last[0].key == key) {
+    days = last[0].days;
+  } else if (last[1].key == key) {
+    days = last[1].days;
+    std::swap(last[0], last[1]);
+  } else {
+    days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+    last[1] = last[0];
+    last[0] = {key, days};
   }
-  const std::int64_t days = last.days;
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
   return secs * 1000 + ms;
 }

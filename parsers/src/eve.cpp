@@ -23,6 +23,33 @@ constexpr std::size_t kMaxFlattenFields = 512;
 
 using json::int_of;
 
+// a[0..n) == b[0..n) for the short keys of JSON objects, without a memcmp call: whole words,
+// the tail as an overlapping word (reads stay inside both ranges).
+inline auto same_bytes(const char* a, const char* b, std::size_t n) -> bool {
+  const auto load = [](const char* p, auto word) {
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  };
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (load(a + i, std::uint64_t{}) != load(b + i, std::uint64_t{})) {
+        return false;
+      }
+    }
+    return load(a + n - 8, std::uint64_t{}) == load(b + n - 8, std::uint64_t{});
+  }
+  if (n >= 4) {
+    return load(a, std::uint32_t{}) == load(b, std::uint32_t{})
+           && load(a + n - 4, std::uint32_t{}) == load(b + n - 4, std::uint32_t{});
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // The members of one JSON object that a mapping reads, found in one pass over the object
 // (simdjson's at_key is a linear scan per call). keys[i] is looked for; the first occurrence
 // counts, as with at_key.
@@ -71,7 +98,7 @@ public:
       -> std::size_t {
     for (std::size_t i = 0; i < N; ++i) {
       if (keys[i].size() == k.size() && keys[i][0] == k[0]
-          && std::memcmp(keys[i].data(), k.data(), k.size()) == 0) {
+          && same_bytes(keys[i].data(), k.data(), k.size())) {
         return i;
       }
     }
@@ -110,7 +137,7 @@ void copy_bool(core::Event& out, core::FieldKey key, std::optional<bool> v) {
   }
 }
 
-auto category_of(std::string_view event_type) -> std::string_view {
+auto category_of(std::string_view event_type) -> core::StaticText {
   if (event_type == "alert") {
     return "intrusion_detection";
   }
@@ -120,7 +147,7 @@ auto category_of(std::string_view event_type) -> std::string_view {
   return "network";
 }
 
-auto type_of(std::string_view event_type) -> std::string_view {
+auto type_of(std::string_view event_type) -> core::StaticText {
   if (event_type == "flow" || event_type == "netflow") {
     return "connection";
   }
@@ -188,9 +215,9 @@ void map_alert(object a, core::Event& out) {
   if (const auto act = m.str(action); !act.empty()) {
     out.set("suricata.eve.alert.action", act);
     if (act == "allowed") {
-      out.set("event.type", "allowed");
+      out.set_text("event.type", "allowed");
     } else if (act == "blocked") {
-      out.set("event.type", "denied");
+      out.set_text("event.type", "denied");
     }
   }
 }
@@ -336,7 +363,7 @@ void map_tls(object t, core::Event& out, std::string& scratch) {
     // "TLS 1.2" -> version "1.2", version_protocol "tls".
     if (const auto sp = v.find(' '); sp != std::string_view::npos && v.substr(0, sp) == "TLS") {
       out.set("tls.version", v.substr(sp + 1));
-      out.set("tls.version_protocol", "tls");
+      out.set_text("tls.version_protocol", "tls");
     } else {
       out.set("tls.version", v);
     }
@@ -419,19 +446,24 @@ auto EveParser::parse(std::string_view json, const ParseContext& ctx, core::Even
 
 auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core::Event& out,
                             JsonShape want) -> std::string_view {
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy that is
-  // reused across lines (grown, never shrunk).
-  if (json.size() + simdjson::SIMDJSON_PADDING > cap_) {
-    cap_ = json.size() + simdjson::SIMDJSON_PADDING;
-    buf_ = std::make_unique<char[]>(cap_);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end. When the caller's buffer has
+  // them, parse in place; else parse a padded copy that is reused across lines (grown, never
+  // shrunk). (Only `json.size()` bytes are parsed: what the padding holds does not matter.)
+  const char* input = json.data();
+  if (ctx.readable_after < simdjson::SIMDJSON_PADDING) {
+    if (json.size() + simdjson::SIMDJSON_PADDING > cap_) {
+      cap_ = json.size() + simdjson::SIMDJSON_PADDING;
+      buf_ = std::make_unique<char[]>(cap_);
+    }
+    std::memcpy(buf_.get(), json.data(), json.size());
+    std::memset(buf_.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
+    input = buf_.get();
   }
-  std::memcpy(buf_.get(), json.data(), json.size());
-  std::memset(buf_.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
 
   element doc;
   // DOM parsing fails (TAPE_ERROR) on trailing content such as a second document, so
   // '{"a":1}{"b":2}' is rejected rather than read as its first object.
-  if (const auto err = parser_.parse(buf_.get(), json.size(), false).get(doc);
+  if (const auto err = parser_.parse(input, json.size(), false).get(doc);
       err != simdjson::SUCCESS) {
     switch (err) {
       case simdjson::UTF8_ERROR:
@@ -491,14 +523,18 @@ void EveParser::flatten_tcp(object tcp, core::Event& out, std::size_t& budget) {
 
 void EveParser::map_eve(object root, std::string_view event_type, const ParseContext& ctx,
                         core::Event& out) {
-  out.set("event.kind", event_type == "alert" ? "alert" : "event");
-  out.set("event.module", "suricata");
-  out.set("event.dataset", "suricata.eve");
-  out.set("event.category", category_of(event_type));
-  out.set("event.type", type_of(event_type));
-  out.set("observer.vendor", "OISF");
-  out.set("observer.product", "Suricata");
-  out.set("observer.type", "ids");
+  if (event_type == "alert") {
+    out.set_text("event.kind", "alert");
+  } else {
+    out.set_text("event.kind", "event");
+  }
+  out.set_text("event.module", "suricata");
+  out.set_text("event.dataset", "suricata.eve");
+  out.set_text("event.category", category_of(event_type));
+  out.set_text("event.type", type_of(event_type));
+  out.set_text("observer.vendor", "OISF");
+  out.set_text("observer.product", "Suricata");
+  out.set_text("observer.type", "ids");
   out.set("suricata.eve.event_type", event_type);
 
   // One pass over the top level (at_key is a linear scan per call): remember the members

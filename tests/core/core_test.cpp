@@ -163,6 +163,43 @@ BOOST_AUTO_TEST_CASE(static_and_dynamic_keys_are_the_same_field) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(static_text_values_are_kept_by_pointer_and_written_as_is) {
+  // A long literal: the cached layout's output bound must count set_text values, which are
+  // not in the arena.
+  static constexpr StaticText kLong =
+      "a constant value longer than the per-value number bound, repeated: "
+      "a constant value longer than the per-value number bound, repeated: "
+      "a constant value longer than the per-value number bound";
+  for (int round = 0; round < 4; ++round) {  // 1st: sorted; 2nd: layout made; then reused
+    Event ev;
+    ev.set_text("event.module", "suricata");
+    ev.set_text("observer.vendor", kLong);
+    ev.set("event.kind", std::string("alert"));
+    ev.set_int("source.port", 53);
+    BOOST_TEST(*ev.get_string("event.module") == "suricata");
+    BOOST_TEST(ev.get("observer.vendor")->str == kLong.view());
+    BOOST_TEST(ev.to_json()
+               == R"({"event":{"kind":"alert","module":"suricata"},"observer":{"vendor":")"
+                      + std::string{kLong.view()} + R"("},"source":{"port":53}})");
+    // The same keys all as literals, then with one key dynamic: both layouts are checked.
+    Event lit;
+    lit.set_text("a.b", "x");
+    lit.set_text("a.c", "y");
+    BOOST_TEST(lit.to_json() == R"({"a":{"b":"x","c":"y"}})");
+    Event dyn;
+    dyn.set_text("a.b", "x");
+    dyn.set(std::string("a.d"), "z");
+    BOOST_TEST(dyn.to_json() == R"({"a":{"b":"x","d":"z"}})");
+    // A literal superseded by a copied value, and the reverse.
+    Event sup;
+    sup.set_text("k", "literal");
+    sup.set("k", std::string("copied \"quoted\""));
+    sup.set("m", "copied");
+    sup.set_text("m", "literal");
+    BOOST_TEST(sup.to_json() == R"({"k":"copied \"quoted\"","m":"literal"})");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(time_round_trip) {
   const auto t = parse_rfc3339("2026-11-27T01:22:24.123Z");
   BOOST_REQUIRE(t.has_value());
@@ -186,6 +223,13 @@ BOOST_AUTO_TEST_CASE(time_round_trip) {
   BOOST_TEST(format_rfc3339(1709251199000LL) == "2024-02-29T23:59:59.000Z");
   BOOST_TEST(format_rfc3339(946598400000LL) == "1999-12-31T00:00:00.000Z");
   BOOST_TEST(format_rfc3339(1709164801000LL) == "2024-02-29T00:00:01.000Z");
+  // Two days interleaved (an EVE flow's start before midnight, its end after), then a third.
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST(*parse_rfc3339("2024-05-31T23:59:44.005423+0000") == 1717199984005LL);
+    BOOST_TEST(*parse_rfc3339("2024-06-01T00:00:00.005423+0000") == 1717200000005LL);
+  }
+  BOOST_TEST(*parse_rfc3339("2024-06-02T00:00:00Z") == 1717286400000LL);
+  BOOST_TEST(*parse_rfc3339("2024-05-31T00:00:00Z") == 1717113600000LL);
   // A non-digit at each digit position is rejected.
   const std::string good = "2026-11-27T01:22:24Z";
   for (const std::size_t at : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {

@@ -8,6 +8,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -389,6 +391,39 @@ BOOST_AUTO_TEST_CASE(parser_buffer_reuse_across_sizes) {
   parse(R"({"event_type":"dns"})");
   BOOST_TEST(str("suricata.eve.event_type") == "dns");
   BOOST_TEST(!ev.has("source.ip"));
+}
+
+BOOST_AUTO_TEST_CASE(parsed_in_place_when_the_buffer_has_room_after_the_line) {
+  // Lines as views into one buffer, as `siem normalize` reads them: with readable_after >= 64
+  // the JSON is parsed in place. Whatever follows a line (here text that would complete a
+  // truncated one, or a second document) must not change the result.
+  const std::vector<std::string> lines = {
+      R"({"timestamp":"2026-11-26T10:00:00.123456+0000","event_type":"alert","src_ip":"10.0.0.1",)"
+      R"("dest_port":443,"alert":{"signature_id":7,"signature":"x \"quoted\""}})",
+      R"({"timestamp":"2026-11-26T10:00:00Z","event_type":"alert","src_ip":"10.)",
+      R"({"event_type":"flow"})",
+      "{\"event_type\":\"alert\",\"x\":\"\xC3\x28\"}",
+  };
+  std::string buffer;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  for (const auto& l : lines) {
+    spans.emplace_back(buffer.size(), l.size());
+    buffer += l;
+    buffer += R"(0.0.1"}{"event_type":"dns"}  )";  // completes the truncated line if misread
+  }
+  buffer.append(64, '}');
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view in_place(buffer.data() + spans[i].first, spans[i].second);
+    ParseContext ctx = kCtx;
+    ctx.readable_after = buffer.size() - spans[i].first - spans[i].second;
+    BOOST_REQUIRE(ctx.readable_after >= 64U);
+    const std::string got = parse(in_place, ctx).to_json();
+    const std::string want = parse(lines[i]).to_json();  // readable_after 0: a padded copy
+    BOOST_TEST(got == want, lines[i]);
+  }
+  parse(std::string_view(buffer.data() + spans[1].first, spans[1].second),
+        ParseContext{kCtx.received_at, 0, 200});
+  BOOST_TEST(str("event.kind") == "unparsed");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

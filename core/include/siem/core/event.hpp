@@ -46,9 +46,28 @@ public:
 
   void set(FieldKey key, const std::string& value) { set(key, std::string_view{value}); }
 
-  void set_int(FieldKey key, std::int64_t value);
+  /// Sets a string field to a compile-time constant, kept by pointer (no copy, no escaping).
+  void set_text(FieldKey key, StaticText value) {
+    auto& s = slot_for(key);
+    s.type = FieldType::string;
+    s.literal = true;
+    s.text = value.data();
+    s.val_len = value.size();
+    literal_bytes_ += value.size();
+  }
+
+  void set_int(FieldKey key, std::int64_t value) {
+    auto& s = slot_for(key);
+    s.type = FieldType::integer;
+    s.integer = value;
+  }
   void set_double(FieldKey key, double value);
-  void set_bool(FieldKey key, bool value);
+
+  void set_bool(FieldKey key, bool value) {
+    auto& s = slot_for(key);
+    s.type = FieldType::boolean;
+    s.integer = value ? 1 : 0;
+  }
   /// Removes a field; no-op when absent.
   void erase(std::string_view key);
 
@@ -97,23 +116,61 @@ private:
     std::uint32_t val_len = 0;
     FieldType type = FieldType::string;
     bool erased = false;
-    std::int64_t integer = 0;
-    double real = 0;
+    bool literal = false;  ///< a string kept by pointer (set_text), in `text`
+
+    union {
+      std::int64_t integer = 0;
+      double real;
+      const char* text;
+    };
   };
 
   [[nodiscard]] auto find(std::string_view key) const -> const Slot*;
   /// Slot i holds a current field: not erased and not set again later.
   [[nodiscard]] auto live(std::size_t i) const -> bool;
+
   /// Appends a slot for `key` (a key set again gets a new slot; the latest counts).
-  auto slot_for(FieldKey key) -> Slot&;
+  /// Inline: it runs for every field set.
+  auto slot_for(FieldKey key) -> Slot& {
+    if (slots_.size() >= kCompactAt) [[unlikely]] {
+      compact();
+    }
+    auto& s = slots_.emplace_back();
+    s.key_len = key.size();
+    if (key.is_static()) {
+      s.static_key = key.data();
+    } else {
+      append_key(s, key);
+    }
+    shape_ = mix(shape_, key.signature());
+    return s;
+  }
+
+  /// Drops superseded and erased slots (a line that repeats one key millions of times must
+  /// not grow an event without bound).
   void compact();
+  void append_key(Slot& s, FieldKey key);
+
+  static constexpr std::size_t kCompactAt = 8192;
+
+  static auto mix(std::uint64_t h, std::uint64_t v) -> std::uint64_t {
+    constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+    h = (h ^ v) * kMul;
+    return h ^ (h >> 31U);
+  }
   [[nodiscard]] auto key_of(const Slot& s) const -> std::string_view {
     return {s.static_key != nullptr ? s.static_key : arena_.data() + s.key_off, s.key_len};
   }
   [[nodiscard]] auto view(const Slot& s) const -> FieldView;
 
+  [[nodiscard]] auto str_of(const Slot& s) const -> std::string_view {
+    return {s.literal ? s.text : arena_.data() + s.val_off, s.val_len};
+  }
+
   std::string arena_;
   std::vector<Slot> slots_;
+  std::size_t literal_bytes_ = 0;  ///< total length of set_text values (not in arena_)
+  std::uint32_t irregular_ = 0;    ///< slots with a dynamic key, plus erasures
   struct SortItem {
     std::uint64_t prefix;  ///< first 8 bytes of the sort key, big-endian
     std::uint32_t off;  ///< sort key in sort_keys_: the key with '.' as '\0'

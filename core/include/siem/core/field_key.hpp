@@ -97,6 +97,35 @@ private:
   std::uint32_t sig_;
 };
 
+/// A string value known at compile time that JSON writes as is: a string literal of printable
+/// ASCII without '"' or '\\' (checked at compile time; anything else does not compile).
+/// Event::set_text keeps it by pointer, so a constant field costs no copy and no escaping.
+///
+///   out.set_text("event.module", "suricata");
+class StaticText {
+public:
+  template <std::size_t N>
+  consteval StaticText(const char (&literal)[N])  // NOLINT(google-explicit-constructor)
+      : data_(literal), size_(static_cast<std::uint32_t>(std::char_traits<char>::length(literal))) {
+    for (std::size_t i = 0; i < size_; ++i) {
+      const char c = literal[i];
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+        throw "StaticText: not plain printable ASCII";  // a compile error in a consteval call
+      }
+    }
+  }
+
+  [[nodiscard]] constexpr auto view() const -> std::string_view { return {data_, size_}; }
+
+  [[nodiscard]] constexpr auto data() const -> const char* { return data_; }
+
+  [[nodiscard]] constexpr auto size() const -> std::uint32_t { return size_; }
+
+private:
+  const char* data_;
+  std::uint32_t size_;
+};
+
 /// `first ? a : b` for keys (see FieldKey on why not a ternary).
 constexpr auto pick_key(bool first, FieldKey a, FieldKey b) -> FieldKey {
   return first ? a : b;

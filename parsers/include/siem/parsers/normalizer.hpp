@@ -18,6 +18,9 @@ struct ParseContext {
   core::TimeMs received_at = 0;
   /// Source time zone for zone-less timestamps, in minutes east of UTC.
   int tz_offset_minutes = 0;
+  /// Bytes after the end of the line that may be read (never written), in the caller's
+  /// buffer. With at least 64, JSON is parsed in place instead of from a padded copy.
+  std::size_t readable_after = 0;
 };
 
 /// One entry of the parser registry, as listed by `siem formats`.
