@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace siem::core {
 namespace {
@@ -236,7 +237,33 @@ auto write_json_string(char* dst, std::string_view s) -> char* {
 }
 
 auto write_json_int(char* dst, std::int64_t v) -> char* {
-  return std::to_chars(dst, dst + kJsonNumberBound, v).ptr;
+  // Most event integers (ports, counts, sizes) are below 2^32 and non-negative: digit pairs
+  // from a table, the length found first, instead of to_chars' general path.
+  if (v < 0 || v > std::numeric_limits<std::uint32_t>::max()) {
+    return std::to_chars(dst, dst + kJsonNumberBound, v).ptr;
+  }
+  static constexpr char kPairs[] =  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  auto u = static_cast<std::uint32_t>(v);
+  std::size_t len = 1;
+  for (std::uint64_t p = 10; p <= u; p *= 10) {
+    ++len;
+  }
+  char* end = dst + len;
+  char* p = end;
+  while (u >= 100) {
+    p -= 2;
+    std::memcpy(p, kPairs + 2 * (u % 100), 2);
+    u /= 100;
+  }
+  if (u >= 10) {
+    std::memcpy(p - 2, kPairs + 2 * u, 2);
+  } else {
+    p[-1] = static_cast<char>('0' + u);
+  }
+  return end;
 }
 
 auto write_json_double(char* dst, double v) -> char* {

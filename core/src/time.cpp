@@ -145,17 +145,16 @@ auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optio
   int ms = 0;
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
     ++pos;
-    int scale = 100;
-    std::size_t nd = 0;
+    const std::size_t first = pos;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      ms += (s[pos] - '0') * scale;
-      scale /= 10;
       ++pos;
-      ++nd;
     }
+    const std::size_t nd = pos - first;  // digits past milliseconds are dropped
     if (nd == 0) {
       return std::nullopt;
     }
+    ms = (s[first] - '0') * 100 + (nd > 1 ? (s[first + 1] - '0') * 10 : 0)
+         + (nd > 2 ? s[first + 2] - '0' : 0);
   }
   int offset = default_offset_minutes;
   if (pos < s.size()) {

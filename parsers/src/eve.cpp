@@ -7,6 +7,7 @@
 #include "json_shapes.hpp"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -53,12 +54,48 @@ inline auto same_bytes(const char* a, const char* b, std::size_t n) -> bool {
 // The members of one JSON object that a mapping reads, found in one pass over the object
 // (simdjson's at_key is a linear scan per call). keys[i] is looked for; the first occurrence
 // counts, as with at_key.
+// The keys a mapping looks for, indexed by length: a lookup compares bytes only with the
+// (mostly one) keys of the right length.
+template <std::size_t N>
+class KeyIndex {
+public:
+  static constexpr std::size_t kMaxLen = 32;
+
+  constexpr explicit KeyIndex(const std::array<std::string_view, N>& keys) : keys_(keys) {
+    static_assert(N <= 32);
+    for (std::size_t i = 0; i < N; ++i) {
+      if (keys[i].empty() || keys[i].size() >= kMaxLen) {
+        throw "KeyIndex: keys must be 1 to 31 bytes";  // a compile error in a constant
+      }
+      by_len_[keys[i].size()] |= 1U << i;
+    }
+  }
+
+  /// Index of `k` among the keys, or N.
+  [[nodiscard]] auto find(std::string_view k) const -> std::size_t {
+    if (k.size() >= kMaxLen) {
+      return N;
+    }
+    for (std::uint32_t m = by_len_[k.size()]; m != 0; m &= m - 1) {
+      const auto i = static_cast<std::size_t>(std::countr_zero(m));
+      if (keys_[i][0] == k[0] && same_bytes(keys_[i].data(), k.data(), k.size())) {
+        return i;
+      }
+    }
+    return N;
+  }
+
+private:
+  std::array<std::string_view, N> keys_;
+  std::array<std::uint32_t, kMaxLen> by_len_{};
+};
+
 template <std::size_t N>
 class Members {
 public:
-  Members(object o, const std::array<std::string_view, N>& keys) {
+  Members(object o, const KeyIndex<N>& keys) {
     for (const auto field : o) {
-      if (const auto i = index_of(keys, field.key); i < N && !has(i)) {
+      if (const auto i = keys.find(field.key); i < N && !has(i)) {
         value_[i] = field.value;
         present_ |= 1U << i;
       }
@@ -90,19 +127,6 @@ public:
     bool b = false;
     return has(i) && value_[i].get_bool().get(b) == simdjson::SUCCESS ? std::optional{b}
                                                                       : std::nullopt;
-  }
-
-  /// Index of `k` in `keys`, or N. Lengths and first bytes are compared before memcmp: most
-  /// keys differ in those.
-  static auto index_of(const std::array<std::string_view, N>& keys, std::string_view k)
-      -> std::size_t {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (keys[i].size() == k.size() && keys[i][0] == k[0]
-          && same_bytes(keys[i].data(), k.data(), k.size())) {
-        return i;
-      }
-    }
-    return N;
   }
 
 private:
@@ -190,6 +214,8 @@ constexpr std::array<std::string_view, k_root_keys> kRootKeys = {
 constexpr std::array<std::string_view, 12> kTcpMembers = {
     "tcp_flags", "tcp_flags_ts", "tcp_flags_tc", "syn", "fin", "rst",
     "psh",       "ack",          "urg",          "ecn", "cwr", "state"};
+constexpr KeyIndex<kTcpMembers.size()> kTcpIndex{kTcpMembers};
+constexpr KeyIndex<k_root_keys> kRootIndex{kRootKeys};
 constexpr std::array<core::FieldKey, 12> kTcpKeys = {
     "suricata.eve.tcp.tcp_flags", "suricata.eve.tcp.tcp_flags_ts", "suricata.eve.tcp.tcp_flags_tc",
     "suricata.eve.tcp.syn",       "suricata.eve.tcp.fin",          "suricata.eve.tcp.rst",
@@ -201,7 +227,8 @@ void map_alert(object a, core::Event& out) {
 
   static constexpr std::array<std::string_view, n> kKeys = {
       "signature_id", "signature", "category", "severity", "gid", "rev", "action"};
-  const Members<n> m(a, kKeys);
+  static constexpr KeyIndex<n> kIndex{kKeys};
+  const Members<n> m(a, kIndex);
   if (const auto id = m.num(signature_id)) {
     std::array<char, core::kJsonNumberBound> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *id);
@@ -240,7 +267,8 @@ void map_flow(object f, core::Event& out) {
   static constexpr std::array<std::string_view, n> kKeys = {
       "bytes_toserver", "bytes_toclient", "pkts_toserver", "pkts_toclient", "start", "end",
       "state",          "reason",         "age",           "alerted"};
-  const Members<n> m(f, kKeys);
+  static constexpr KeyIndex<n> kIndex{kKeys};
+  const Members<n> m(f, kIndex);
   const auto bts = m.num(bytes_toserver);
   const auto btc = m.num(bytes_toclient);
   const auto pts = m.num(pkts_toserver);
@@ -268,7 +296,8 @@ void map_dns(object d, core::Event& out) {
 
   static constexpr std::array<std::string_view, n> kKeys = {"type",   "rcode",   "id",     "rrname",
                                                             "rrtype", "queries", "answers"};
-  const Members<n> m(d, kKeys);
+  static constexpr KeyIndex<n> kIndex{kKeys};
+  const Members<n> m(d, kIndex);
   copy_str(out, "dns.type", m.str(type));
   copy_str(out, "dns.response_code", m.str(rcode));
   if (const auto v = m.num(id)) {
@@ -315,7 +344,8 @@ void map_http(object h, core::Event& out) {
   static constexpr std::array<std::string_view, n> kKeys = {
       "hostname",          "url",    "http_method", "status", "http_user_agent", "http_refer",
       "http_content_type", "length", "protocol"};
-  const Members<n> m(h, kKeys);
+  static constexpr KeyIndex<n> kIndex{kKeys};
+  const Members<n> m(h, kIndex);
   copy_str(out, "url.domain", m.str(hostname));
   if (const auto u = m.str(url); !u.empty()) {
     out.set("url.original", u);
@@ -353,7 +383,8 @@ void map_tls(object t, core::Event& out, std::string& scratch) {
   static constexpr std::array<std::string_view, n> kKeys = {"sni",         "subject",  "issuerdn",
                                                             "notbefore",   "notafter", "version",
                                                             "fingerprint", "ja3",      "ja3s"};
-  const Members<n> m(t, kKeys);
+  static constexpr KeyIndex<n> kIndex{kKeys};
+  const Members<n> m(t, kIndex);
   copy_str(out, "tls.client.server_name", m.str(sni));
   copy_str(out, "tls.server.subject", m.str(subject));
   copy_str(out, "tls.server.issuer", m.str(issuerdn));
@@ -390,7 +421,8 @@ void map_fileinfo(object f, core::Event& out) {
 
   static constexpr std::array<std::string_view, n> kKeys = {"filename", "md5",   "sha1",  "sha256",
                                                             "size",     "magic", "state", "stored"};
-  const Members<n> m(f, kKeys);
+  static constexpr KeyIndex<n> kIndex{kKeys};
+  const Members<n> m(f, kIndex);
   if (const auto name = m.str(filename); !name.empty()) {
     out.set("file.path", name);
     const auto slash = name.find_last_of('/');
@@ -509,7 +541,7 @@ void EveParser::flatten_tcp(object tcp, core::Event& out, std::size_t& budget) {
     if (budget == 0) {
       return;
     }
-    if (const auto i = Members<kTcpMembers.size()>::index_of(kTcpMembers, field.key);
+    if (const auto i = kTcpIndex.find(field.key);
         i < kTcpMembers.size() && set_scalar(out, kTcpKeys[i], field.value)) {
       budget -= field.value.is_null() ? 0 : 1;
       continue;
@@ -542,7 +574,7 @@ void EveParser::map_eve(object root, std::string_view event_type, const ParseCon
   std::array<std::optional<element>, kRootKeys.size()> slot;
   std::size_t budget = kMaxFlattenFields;
   for (const auto field : root) {
-    if (const auto i = Members<k_root_keys>::index_of(kRootKeys, field.key); i < k_root_keys) {
+    if (const auto i = kRootIndex.find(field.key); i < k_root_keys) {
       slot[i] = field.value;
       continue;
     }

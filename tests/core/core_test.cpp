@@ -1,8 +1,4 @@
 #define BOOST_TEST_MODULE core
-#include <boost/test/unit_test.hpp>
-
-#include <thread>
-
 #include "siem/core/bounded_queue.hpp"
 #include "siem/core/event.hpp"
 #include "siem/core/ids.hpp"
@@ -11,6 +7,13 @@
 #include "siem/core/raw_record.hpp"
 #include "siem/core/status.hpp"
 #include "siem/core/time.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <charconv>
+#include <limits>
+#include <thread>
 
 using namespace siem::core;  // NOLINT(google-build-using-namespace)
 
@@ -135,6 +138,38 @@ BOOST_AUTO_TEST_CASE(json_string_fast_path_matches_reference) {
 
 // A key given as a literal is kept by pointer, any other by copy: both are the same field,
 // with the same signature, and events mixing them share output layouts correctly.
+BOOST_AUTO_TEST_CASE(json_integers_match_to_chars) {
+  std::vector<std::int64_t> values = {0,
+                                      9,
+                                      10,
+                                      99,
+                                      100,
+                                      999,
+                                      1000,
+                                      65535,
+                                      99999999,
+                                      100000000,
+                                      4294967295,
+                                      4294967296,
+                                      -1,
+                                      -65535,
+                                      std::numeric_limits<std::int64_t>::min(),
+                                      std::numeric_limits<std::int64_t>::max()};
+  for (std::int64_t v = 1; v < 5'000'000'000; v = v * 3 + 7) {
+    values.push_back(v);
+    values.push_back(v - 1);
+  }
+  for (const auto v : values) {
+    std::array<char, kJsonNumberBound> want{};
+    std::array<char, kJsonNumberBound> got{};
+    const char* w = std::to_chars(want.data(), want.data() + want.size(), v).ptr;
+    const char* g = write_json_int(got.data(), v);
+    BOOST_TEST(std::string_view(got.data(), static_cast<std::size_t>(g - got.data()))
+                   == std::string_view(want.data(), static_cast<std::size_t>(w - want.data())),
+               v);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(static_and_dynamic_keys_are_the_same_field) {
   constexpr FieldKey lit = "source.ip";
   const std::string name = "source.ip";
