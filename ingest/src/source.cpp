@@ -3,6 +3,7 @@
 #include "file_source.hpp"
 #include "glob_source.hpp"
 #include "kafka_source.hpp"
+#include "relp_source.hpp"
 #include "syslog_source.hpp"
 
 #include <charconv>
@@ -25,9 +26,10 @@ auto SourceOptions::validate() const -> core::Status {
     if (auto hp = parse_host_port(listen, where + ".listen"); !hp) {
       return hp.error();
     }
-    if (protocol != "udp" && protocol != "tcp" && protocol != "udp+tcp" && protocol != "tls") {
+    if (protocol != "udp" && protocol != "tcp" && protocol != "udp+tcp" && protocol != "tls"
+        && protocol != "relp") {
       return core::invalid_argument(where + ".protocol: '" + protocol
-                                    + "' is not one of udp, tcp, udp+tcp, tls");
+                                    + "' is not one of udp, tcp, udp+tcp, tls, relp");
     }
     if (protocol == "tls" && (tls_cert.empty() || tls_key.empty())) {
       return core::invalid_argument(where + (tls_cert.empty() ? ".tls_cert" : ".tls_key")
@@ -75,6 +77,9 @@ auto make_source(const SourceOptions& options, const core::Clock& clock)
   }
   if (options.type == "kafka") {
     return std::unique_ptr<Source>(new detail::KafkaSource(options, clock));
+  }
+  if (options.protocol == "relp") {
+    return std::unique_ptr<Source>(new detail::RelpSource(options, clock));
   }
   return std::unique_ptr<Source>(new detail::SyslogSource(options, clock));
 }

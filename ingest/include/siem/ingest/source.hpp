@@ -31,7 +31,7 @@ struct SourceOptions {
   bool follow = true;                ///< keep tailing at end of file; false = read once
   // syslog
   std::string listen;                ///< host:port
-  std::string protocol = "udp+tcp";  ///< udp | tcp | udp+tcp | tls (RFC 5425)
+  std::string protocol = "udp+tcp";  ///< udp | tcp | udp+tcp | tls (RFC 5425) | relp
   std::string tls_cert;              ///< tls: PEM certificate chain of the listener
   std::string tls_key;               ///< tls: PEM private key
   std::size_t max_message_bytes = 64 * 1024;

@@ -1,0 +1,197 @@
+#include "relp_source.hpp"
+
+#include <sys/types.h>  // librelp.h uses size_t without including it
+extern "C" {            // librelp.h has no C++ guards
+#include <librelp.h>
+}
+
+#include <pthread.h>
+
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <string_view>
+
+namespace siem::ingest::detail {
+namespace {
+
+constexpr std::string_view kPositionPrefix = "relp;";
+
+extern "C" auto relp_on_syslog(void* usr, unsigned char* /*hostname*/, unsigned char* ip,
+                               unsigned char* msg, size_t len) -> relpRetVal {
+  return static_cast<relpRetVal>(static_cast<RelpSource*>(usr)->on_message(ip, msg, len));
+}
+
+extern "C" void relp_on_error(void* usr, char* /*objinfo*/, char* /*errmsg*/, relpRetVal /*code*/) {
+  if (usr != nullptr) {
+    static_cast<RelpSource*>(usr)->on_error();
+  }
+}
+
+// librelp calls these without checking that they are set.
+extern "C" void relp_on_generic_error(char* /*objinfo*/, char* /*errmsg*/, relpRetVal /*code*/) {}
+
+extern "C" void relp_debug(char* /*fmt*/, ...) {}
+
+extern "C" void relp_on_auth_error(void* usr, char* /*authinfo*/, char* /*errmsg*/,
+                                   relpRetVal /*code*/) {
+  relp_on_error(usr, nullptr, nullptr, RELP_RET_OK);
+}
+
+// relpEngineSetStop() only sets a flag that librelp's loop reads when epoll_wait returns, and
+// it waits without a timeout; a signal with a handler installed without SA_RESTART makes the
+// wait return (EINTR), as rsyslog does for its RELP input. SIGURG is ignored by default and
+// used by nothing else here.
+extern "C" void relp_wake(int /*sig*/) {}
+
+void install_wake_handler() {
+  struct sigaction sa {};
+
+  sa.sa_handler = relp_wake;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART
+  sigaction(SIGURG, &sa, nullptr);
+}
+
+// librelp takes `unsigned char*` for strings it only reads.
+auto uchars(std::string& s) -> unsigned char* {
+  return reinterpret_cast<unsigned char*>(
+      s.data());  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+}
+
+}  // namespace
+
+auto RelpSource::start(BatchQueue& out, const std::string& /*resume_position*/) -> core::Status {
+  // Unacknowledged messages stay with the sender, so there is nothing to resume from.
+  const std::string key = "sources[" + options_.name + "].listen";
+  SIEM_TRY_ASSIGN(auto hp, parse_host_port(options_.listen, key));
+  auto [host, port] = hp;
+  if (port == 0) {
+    return core::invalid_argument(key + ": protocol relp needs a fixed port (librelp does not "
+                                        "report the one the system picks)");
+  }
+  out_ = &out;
+  const auto fail = [&](std::string_view what, relpRetVal rc) {
+    if (engine_ != nullptr) {
+      relpEngineDestruct(&engine_);
+      engine_ = nullptr;
+    }
+    return core::io_error(key + ": cannot listen on " + options_.listen + " (relp): "
+                          + std::string{what} + " failed, librelp error " + std::to_string(rc));
+  };
+  relpRetVal rc = relpEngineConstruct(&engine_);
+  if (rc != RELP_RET_OK) {
+    return fail("relpEngineConstruct", rc);
+  }
+  std::string syslog_cmd = "syslog";
+  relpEngineSetEnableCmd(engine_, uchars(syslog_cmd), eRelpCmdState_Required);
+  relpEngineSetSyslogRcv2(engine_, relp_on_syslog);
+  relpEngineSetOnErr(engine_, relp_on_error);
+  relpEngineSetOnAuthErr(engine_, relp_on_auth_error);
+  relpEngineSetOnGenericErr(engine_, relp_on_generic_error);
+  relpEngineSetDbgprint(engine_, relp_debug);
+  relpEngineSetDnsLookupMode(engine_, 0);  // peers by address; no reverse lookups
+  relpSrv_t* srv = nullptr;
+  if ((rc = relpEngineListnerConstruct(engine_, &srv)) != RELP_RET_OK) {
+    return fail("relpEngineListnerConstruct", rc);
+  }
+  std::string port_text = std::to_string(port);
+  relpSrvSetLstnPort(srv, uchars(port_text));
+  relpSrvSetLstnAddr(srv, uchars(host));
+  relpSrvSetUsrPtr(srv, this);
+  // One byte over the limit is accepted (and cut by librelp), so that on_message sees that a
+  // message was too long and counts it.
+  relpSrvSetMaxDataSize(srv, options_.max_message_bytes + 1);
+  relpSrvSetOversizeMode(srv, RELP_OVERSIZE_TRUNCATE);
+  if ((rc = relpEngineListnerConstructFinalize(engine_, srv)) != RELP_RET_OK) {
+    return fail("listening", rc);
+  }
+  bound_ =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = false;
+  }
+  install_wake_handler();
+  exited_.store(false);
+  thread_ = std::jthread([this] {
+    relpEngineRun(engine_);
+    exited_.store(true);
+  });
+  return core::Status::ok();
+}
+
+void RelpSource::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  durable_cv_.notify_all();
+  if (engine_ != nullptr) {
+    relpEngineSetStop(engine_);
+  }
+  if (thread_.joinable()) {
+    // A signal that lands just before librelp enters epoll_wait is missed: repeat it until
+    // the loop has seen the stop flag.
+    while (!exited_.load()) {
+      pthread_kill(thread_.native_handle(), SIGURG);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    thread_.join();
+  }
+  if (engine_ != nullptr) {
+    relpEngineDestruct(&engine_);
+    engine_ = nullptr;
+  }
+}
+
+void RelpSource::acknowledge(const std::string& position) {
+  const std::string_view p = position;
+  if (!p.starts_with(kPositionPrefix)) {
+    return;
+  }
+  std::uint64_t seq = 0;
+  const auto digits = p.substr(kPositionPrefix.size());
+  if (std::from_chars(digits.data(), digits.data() + digits.size(), seq).ec != std::errc{}) {
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    durable_ = std::max(durable_, seq);
+  }
+  durable_cv_.notify_all();
+}
+
+auto RelpSource::on_message(const unsigned char* ip, const unsigned char* msg, std::size_t len)
+    -> int {
+  std::string_view text(reinterpret_cast<const char*>(msg), len);  // NOLINT
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  if (text.size() > options_.max_message_bytes) {
+    text = text.substr(0, options_.max_message_bytes);
+    counters_.oversize.fetch_add(1, std::memory_order_relaxed);
+  }
+  const std::uint64_t seq = ++next_seq_;
+  auto batch = new_batch();
+  core::RawInput rec;
+  rec.bytes.assign(text);
+  rec.peer = ip != nullptr ? reinterpret_cast<const char*>(ip) : "";  // NOLINT
+  rec.position = "relp://" + rec.peer;
+  rec.received_at = clock_.now_ms();
+  batch.records.push_back(std::move(rec));
+  batch.position = std::string{kPositionPrefix} + std::to_string(seq);
+  batch.durable_position = true;  // acknowledge() is called once it is fsynced
+  counters_.records.fetch_add(1, std::memory_order_relaxed);
+  counters_.bytes.fetch_add(text.size(), std::memory_order_relaxed);
+  counters_.last_seen_ms.store(batch.records.back().received_at, std::memory_order_relaxed);
+  prepare(batch);
+  if (!out_->push(std::move(batch))) {
+    return RELP_RET_SESSION_BROKEN;  // the engine is shutting down: not acknowledged
+  }
+  std::unique_lock lock(mu_);
+  durable_cv_.wait(lock, [&] { return durable_ >= seq || stopping_; });
+  return durable_ >= seq ? RELP_RET_OK : RELP_RET_SESSION_BROKEN;
+}
+
+}  // namespace siem::ingest::detail
