@@ -165,28 +165,30 @@ auto load_sinks(const YAML::Node& n, Config& config) -> Status {
 auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
                  ingest::SourceOptions& s) -> Status {
   const std::string where = "sources[" + std::to_string(index) + "]";
-  SIEM_TRY(check_keys(n, where, {"name",
-                                 "type",
-                                 "format",
-                                 "engagement",
-                                 "timezone",
-                                 "encoding",
-                                 "path",
-                                 "follow",
-                                 "listen",
-                                 "protocol",
-                                 "max_message_bytes",
-                                 "batch_records",
-                                 "brokers",
-                                 "topics",
-                                 "group_id",
-                                 "group",
-                                 "session_timeout_ms",
-                                 "auto_offset_reset",
-                                 "properties",
-                                 "silence_after",
-                                 "tls_cert",
-                                 "tls_key"}));
+  SIEM_TRY(check_keys(n, where,
+                      {"name",
+                       "type",
+                       "format",
+                       "engagement",
+                       "timezone",
+                       "encoding",
+                       "path",
+                       "follow",
+                       "listen",
+                       "protocol",
+                       "max_message_bytes",
+                       "batch_records",
+                       "brokers",
+                       "topics",
+                       "group_id",
+                       "group",
+                       "session_timeout_ms",
+                       "auto_offset_reset",
+                       "properties",
+                       "silence_after",
+                       "tls_cert",
+                       "tls_key",
+                       "tls_ca"}));
   if (n["group_id"] && n["group"]) {
     return err(where + ".group", "give group_id or its alias group, not both");
   }
@@ -237,6 +239,8 @@ auto load_source(const YAML::Node& n, std::size_t index, const Config& config,
       SIEM_TRY(get_string(v, full, s.tls_cert));
     } else if (key == "tls_key") {
       SIEM_TRY(get_string(v, full, s.tls_key));
+    } else if (key == "tls_ca") {
+      SIEM_TRY(get_string(v, full, s.tls_ca));
     } else if (key == "silence_after") {
       SIEM_TRY(get_duration(v, full, s.silence_after_ms));
     }

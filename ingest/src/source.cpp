@@ -35,8 +35,9 @@ auto SourceOptions::validate() const -> core::Status {
       return core::invalid_argument(where + (tls_cert.empty() ? ".tls_cert" : ".tls_key")
                                     + ": protocol tls needs tls_cert and tls_key (PEM files)");
     }
-    if (protocol != "tls" && (!tls_cert.empty() || !tls_key.empty())) {
-      return core::invalid_argument(where + ".protocol: tls_cert and tls_key are for protocol tls");
+    if (protocol != "tls" && (!tls_cert.empty() || !tls_key.empty() || !tls_ca.empty())) {
+      return core::invalid_argument(
+          where + ".protocol: tls_cert, tls_key and tls_ca are for protocol tls");
     }
   } else if (type == "kafka") {
     SIEM_TRY(detail::validate_kafka_options(*this, where));

@@ -125,6 +125,20 @@ auto SyslogSource::start(BatchQueue& out, const std::string& /*resume_position*/
       return core::invalid_argument(at + "tls_key: does not match the certificate in "
                                     + options_.tls_cert);
     }
+    if (!options_.tls_ca.empty()) {
+      // Mutual TLS: a client without a certificate, or with one no listed CA signed, fails
+      // its handshake (counted as an error like any other failed handshake).
+      if (SSL_CTX_load_verify_locations(tls_.get(), options_.tls_ca.c_str(), nullptr) != 1) {
+        return core::invalid_argument(at + "tls_ca: cannot load " + options_.tls_ca + ": "
+                                      + ssl_error_text());
+      }
+      SSL_CTX_set_verify(tls_.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+      // Tell clients which CAs are accepted, so that one holding several certificates picks.
+      if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options_.tls_ca.c_str())) {
+        SSL_CTX_set_client_CA_list(tls_.get(), names);
+      }
+      SSL_CTX_set_verify_depth(tls_.get(), 8);
+    }
   }
   if (tls || options_.protocol.find("tcp") != std::string::npos) {
     tcp_fd_ = open_socket(host, port, SOCK_STREAM, bound_port, err);

@@ -16,12 +16,22 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/ce
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/other.pem" -out "$WORK/other-cert.pem" -days 2 \
   -subj "/CN=other" 2>>"$WORK/openssl.log" || fail "openssl req"
 
-config() {  # config CERT KEY
+# Mutual TLS: a CA, a client certificate it signs, and (above) a self-signed one it does not.
+MTLS_PORT=$(free_port)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/ca-key.pem" -out "$WORK/ca.pem" -days 2 \
+  -subj "/CN=siem-test-ca" 2>>"$WORK/openssl.log" || fail "openssl req (ca)"
+openssl req -newkey rsa:2048 -nodes -keyout "$WORK/client-key.pem" -out "$WORK/client.csr" \
+  -subj "/CN=fw-relay-1" 2>>"$WORK/openssl.log" || fail "openssl req (client)"
+openssl x509 -req -in "$WORK/client.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca-key.pem" \
+  -CAcreateserial -out "$WORK/client.pem" -days 2 2>>"$WORK/openssl.log" || fail "openssl x509 -req"
+
+config() {  # config CERT KEY [CA]
   cat <<YML
 data: $DATA
 api: {listen: "127.0.0.1:$API_PORT"}
 sources:
   - {name: tls-in, type: syslog, listen: "127.0.0.1:$TLS_PORT", protocol: tls, tls_cert: "$1", tls_key: "$2", format: auto}
+  - {name: mtls-in, type: syslog, listen: "127.0.0.1:$MTLS_PORT", protocol: tls, tls_cert: "$WORK/cert.pem", tls_key: "$WORK/key.pem", tls_ca: "${3:-$WORK/ca.pem}", format: auto}
 YML
 }
 config "$WORK/cert.pem" "$WORK/other.pem" >"$WORK/bad.yml"
@@ -30,7 +40,10 @@ grep -q "sources\[tls-in\].tls_key" "$WORK/bad.log" || fail "error does not name
 printf 'data: %s\nsources:\n  - {name: t, type: syslog, listen: "127.0.0.1:%s", protocol: tls}\n' "$DATA" "$TLS_PORT" >"$WORK/bad2.yml"
 if "$SIEM" run --config "$WORK/bad2.yml" >"$WORK/bad.log" 2>&1; then fail "tls without a certificate accepted"; fi
 grep -q "sources\[t\].tls_cert" "$WORK/bad.log" || fail "error does not name tls_cert: $(cat "$WORK/bad.log")"
-pass "a mismatched key and a missing certificate are refused, naming the key"
+config "$WORK/cert.pem" "$WORK/key.pem" "$WORK/no-such-ca.pem" >"$WORK/bad3.yml"
+if "$SIEM" run --config "$WORK/bad3.yml" >"$WORK/bad.log" 2>&1; then fail "a missing tls_ca accepted"; fi
+grep -q "sources\[mtls-in\].tls_ca" "$WORK/bad.log" || fail "error does not name tls_ca: $(cat "$WORK/bad.log")"
+pass "a mismatched key, a missing certificate and a missing CA file are refused, naming the key"
 
 config "$WORK/cert.pem" "$WORK/key.pem" >"$WORK/config.yml"
 "$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
@@ -79,3 +92,29 @@ curl -sf "$API/metrics" >"$WORK/metrics"
 grep -Eq '^siem_source_errors_total\{source="tls-in".*\} [1-9]' "$WORK/metrics" || fail "failed handshake not counted: $(grep tls-in "$WORK/metrics")"
 grep -Eq '^siem_source_connections_total\{source="tls-in".*\} 3$' "$WORK/metrics" || fail "connections: $(grep connections "$WORK/metrics")"
 pass "80 lines over TLS (50 LF-framed, 30 octet-counted) stored as sent, tls:// positions; a plain-text sender counted as an error"
+
+# Mutual TLS: only a client whose certificate the CA signed is heard.
+: >"$WORK/mtls.txt"
+for i in $(seq 1 10); do
+  printf '<38>Nov 27 12:00:%02d relay sshd[%d]: Failed password for admin from 203.0.113.%d port 4%04d ssh2\n' "$i" $((5000 + i)) "$i" "$i" >>"$WORK/mtls.txt"
+done
+send_mtls() {  # send_mtls FILE [s_client options]: the file's bytes to the mutual-TLS port
+  local f=$1; shift
+  timeout 20 openssl s_client -connect "127.0.0.1:$MTLS_PORT" -quiet -no_ign_eof "$@" <"$f" >/dev/null 2>>"$WORK/s_client.log"
+}
+printf '<13>Nov 27 12:01:00 rogue app: no client certificate\n' >"$WORK/nocert.txt"
+printf '<13>Nov 27 12:01:00 rogue app: self-signed client certificate\n' >"$WORK/selfsigned.txt"
+send_mtls "$WORK/nocert.txt" || true
+send_mtls "$WORK/selfsigned.txt" -cert "$WORK/other-cert.pem" -key "$WORK/other.pem" || true
+send_mtls "$WORK/mtls.txt" -cert "$WORK/client.pem" -key "$WORK/client-key.pem" \
+  || fail "s_client with the CA-signed certificate: $(tail -5 "$WORK/s_client.log")"
+WAIT_SECONDS=20 wait_for test "$(count_stored)" = 90 || fail "expected 90 stored records, got $(count_stored)"
+"$SIEM" raw --data "$DATA" --limit 1000 >"$WORK/raw.jsonl"
+grep -q "rogue" "$WORK/raw.jsonl" && fail "a client without a CA-signed certificate was stored"
+[ "$(grep -c 'relay sshd' "$WORK/raw.jsonl")" = 10 ] || fail "the CA-signed client's 10 lines are not all stored"
+curl -sf "$API/metrics" >"$WORK/metrics"
+grep -Eq '^siem_source_received_records_total\{source="mtls-in".*\} 10$' "$WORK/metrics" \
+  || fail "mtls-in received: $(grep mtls-in "$WORK/metrics" | grep received)"
+grep -Eq '^siem_source_errors_total\{source="mtls-in".*\} ([2-9]|[1-9][0-9]+)$' "$WORK/metrics" \
+  || fail "refused clients not counted: $(grep mtls-in "$WORK/metrics" | grep errors)"
+pass "mutual TLS (tls_ca): the CA-signed client's 10 lines stored; no certificate and a self-signed one refused and counted"

@@ -34,6 +34,9 @@ struct SourceOptions {
   std::string protocol = "udp+tcp";  ///< udp | tcp | udp+tcp | tls (RFC 5425) | relp
   std::string tls_cert;              ///< tls: PEM certificate chain of the listener
   std::string tls_key;               ///< tls: PEM private key
+  /// tls: PEM file of the CAs that sign client certificates; when set, every client must
+  /// present a certificate that verifies against them (mutual TLS)
+  std::string tls_ca;
   std::size_t max_message_bytes = 64 * 1024;
   // kafka
   std::string brokers;              ///< bootstrap.servers: "host:port,host:port"
