@@ -1,6 +1,7 @@
 #include "siem/core/json.hpp"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -237,21 +238,32 @@ auto write_json_string(char* dst, std::string_view s) -> char* {
 }
 
 auto write_json_int(char* dst, std::int64_t v) -> char* {
-  // Most event integers (ports, counts, sizes) are below 2^32 and non-negative: digit pairs
-  // from a table, the length found first, instead of to_chars' general path.
-  if (v < 0 || v > std::numeric_limits<std::uint32_t>::max()) {
-    return std::to_chars(dst, dst + kJsonNumberBound, v).ptr;
-  }
+  // Digit pairs from a table, the length found first from the bit width, instead of
+  // to_chars' digit-counting loop: events carry a dozen integers each.
   static constexpr char kPairs[] =  // NOLINT(cppcoreguidelines-avoid-c-arrays)
       "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
       "8081828384858687888990919293949596979899";
-  auto u = static_cast<std::uint32_t>(v);
-  std::size_t len = 1;
-  for (std::uint64_t p = 10; p <= u; p *= 10) {
-    ++len;
+  static constexpr std::array<std::uint64_t, 20> kPow10 = [] {
+    std::array<std::uint64_t, 20> p{};
+    std::uint64_t x = 1;
+    for (auto& e : p) {
+      e = x;
+      x *= 10;
+    }
+    return p;
+  }();
+  std::uint64_t u = static_cast<std::uint64_t>(v);
+  if (v < 0) {
+    *dst++ = '-';
+    u = 0 - u;  // also right for INT64_MIN
   }
-  char* end = dst + len;
+  // floor(log10(w)) is (bit width * 1233) >> 12, or one less; w = u | 1 has u's digit count
+  // and makes 0 count as one digit.
+  const std::uint64_t w = u | 1U;
+  const auto t = static_cast<std::size_t>((std::bit_width(w) * 1233U) >> 12U);
+  const std::size_t len = t + 1 - (w < kPow10[t] ? 1U : 0U);
+  char* const end = dst + len;
   char* p = end;
   while (u >= 100) {
     p -= 2;

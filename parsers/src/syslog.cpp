@@ -399,6 +399,9 @@ auto parse_syslog(std::string_view line, const ParseContext& ctx, SyslogHeader& 
   }
   const std::string_view rest = line.substr(pos);
   h.message = rest;
+  if (!rest.empty() && rest[0] == '{') {
+    return h.pri >= 0;  // a JSON payload: none of the headers below starts with '{'
+  }
   // RFC 5424: "1 " then a timestamp or NILVALUE.
   if (rest.size() > 2 && rest[0] >= '1' && rest[0] <= '9' && (rest[1] == ' ' || rest[2] == ' ')
       && parse_5424(line, pos, ctx, h)) {

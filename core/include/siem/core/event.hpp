@@ -3,7 +3,9 @@
 #include "siem/core/field_key.hpp"
 #include "siem/core/time.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -167,8 +169,63 @@ private:
     return {s.literal ? s.text : arena_.data() + s.val_off, s.val_len};
   }
 
+  /// The slots: a vector whose append is inline (std::vector's emplace_back is a call per
+  /// field, its growth path is not inlined). Slot is trivially copyable.
+  class Slots {
+  public:
+    Slots() = default;
+
+    Slots(const Slots& o) { *this = o; }
+
+    Slots(Slots&&) noexcept = default;
+    auto operator=(Slots&&) noexcept -> Slots& = default;
+    ~Slots() = default;
+
+    auto operator=(const Slots& o) -> Slots& {
+      if (this != &o) {
+        size_ = 0;
+        while (capacity_ < o.size_) {
+          grow();
+        }
+        std::copy(o.begin(), o.end(), data_.get());
+        size_ = o.size_;
+      }
+      return *this;
+    }
+
+    [[nodiscard]] auto size() const -> std::size_t { return size_; }
+
+    [[nodiscard]] auto operator[](std::size_t i) -> Slot& { return data_[i]; }
+
+    [[nodiscard]] auto operator[](std::size_t i) const -> const Slot& { return data_[i]; }
+
+    [[nodiscard]] auto begin() const -> const Slot* { return data_.get(); }
+
+    [[nodiscard]] auto end() const -> const Slot* { return data_.get() + size_; }
+
+    void clear() { size_ = 0; }
+
+    /// Shrinks to n (n <= size()).
+    void resize(std::size_t n) { size_ = n; }
+
+    auto emplace_back() -> Slot& {
+      if (size_ == capacity_) [[unlikely]] {
+        grow();
+      }
+      Slot& s = data_[size_++];
+      s = Slot{};
+      return s;
+    }
+
+  private:
+    void grow();
+    std::unique_ptr<Slot[]> data_;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+  };
+
   std::string arena_;
-  std::vector<Slot> slots_;
+  Slots slots_;
   std::size_t literal_bytes_ = 0;  ///< total length of set_text values (not in arena_)
   std::uint32_t irregular_ = 0;    ///< slots with a dynamic key, plus erasures
   struct SortItem {
