@@ -373,6 +373,8 @@ void Event::append_json(std::string& out) const {
         p = write_value(p, layout.order[k]);
       }
       p = copy_fragment(p, frags + at, layout.frags_size - at);
+      SIEM_ASSERT(static_cast<std::size_t>(p - first) + kFragOverrun <= bound,
+                  "event JSON outgrew its bound");
       out.append(first, static_cast<std::size_t>(p - first));  // (ptr, ptr) would copy via a temporary string
       return;
     }

@@ -10,6 +10,8 @@ extern "C" {            // librelp.h has no C++ guards
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 namespace siem::ingest::detail {
@@ -110,32 +112,47 @@ auto RelpSource::start(BatchQueue& out, const std::string& /*resume_position*/) 
       (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   {
     std::lock_guard lock(mu_);
-    stopping_ = false;
+    abandon_ = false;
   }
+  shutdown_flag_ = 0;
+  relpEngineSetShutdownImmdtPtr(engine_, &shutdown_flag_);
   install_wake_handler();
   exited_.store(false);
   thread_ = std::jthread([this] {
-    relpEngineRun(engine_);
+    const relpRetVal run_rc = relpEngineRun(engine_);
+    if (run_rc != RELP_RET_OK && __atomic_load_n(&shutdown_flag_, __ATOMIC_SEQ_CST) == 0) {
+      // The listener is dead while the engine runs: say so loudly (a silence alert, when
+      // configured, follows).
+      counters_.errors.fetch_add(1, std::memory_order_relaxed);
+      std::fprintf(stderr, "siem: sources[%s]: the RELP listener stopped: librelp error %d\n",
+                   options_.name.c_str(), static_cast<int>(run_rc));
+    }
     exited_.store(true);
   });
   return core::Status::ok();
 }
 
 void RelpSource::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  durable_cv_.notify_all();
-  if (engine_ != nullptr) {
-    relpEngineSetStop(engine_);
-  }
   if (thread_.joinable()) {
-    // A signal that lands just before librelp enters epoll_wait is missed: repeat it until
-    // the loop has seen the stop flag.
+    // librelp resets its stop flag when its loop starts, so a stop right after start() could
+    // be lost; the "immediate shutdown" flag it is pointed at is never reset.
+    __atomic_store_n(&shutdown_flag_, 1, __ATOMIC_SEQ_CST);
+    relpEngineSetStop(engine_);
+    // A message in flight returns from on_message once it is durable: the daemon stops the
+    // sources before the ledger writer, which still acknowledges it. Only if that does not
+    // happen within kDurableGrace (the writer failed) is it abandoned, which ends the process.
+    // The signal is repeated: one that lands just before librelp enters epoll_wait is missed.
+    const auto deadline = std::chrono::steady_clock::now() + kDurableGrace;
     while (!exited_.load()) {
       pthread_kill(thread_.native_handle(), SIGURG);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (std::chrono::steady_clock::now() > deadline) {
+        {
+          std::lock_guard lock(mu_);
+          abandon_ = true;
+        }
+        durable_cv_.notify_all();
+      }
     }
     thread_.join();
   }
@@ -186,12 +203,27 @@ auto RelpSource::on_message(const unsigned char* ip, const unsigned char* msg, s
   counters_.bytes.fetch_add(text.size(), std::memory_order_relaxed);
   counters_.last_seen_ms.store(batch.records.back().received_at, std::memory_order_relaxed);
   prepare(batch);
+  // librelp answers "200 OK" whatever this returns (it ignores the callback's result), so the
+  // only way not to acknowledge a message is not to return: wait until it is durable, and if
+  // it cannot become durable, end the process so that the sender keeps it.
   if (!out_->push(std::move(batch))) {
-    return RELP_RET_SESSION_BROKEN;  // the engine is shutting down: not acknowledged
+    abandon(seq, "the ledger queue is closed");
   }
   std::unique_lock lock(mu_);
-  durable_cv_.wait(lock, [&] { return durable_ >= seq || stopping_; });
-  return durable_ >= seq ? RELP_RET_OK : RELP_RET_SESSION_BROKEN;
+  durable_cv_.wait(lock, [&] { return durable_ >= seq || abandon_; });
+  if (durable_ < seq) {
+    abandon(seq, "the ledger writer did not commit it");
+  }
+  return RELP_RET_OK;
+}
+
+void RelpSource::abandon(std::uint64_t seq, const char* why) const {
+  std::fprintf(stderr,
+               "siem: sources[%s]: RELP message %llu could not be made durable (%s); exiting "
+               "without acknowledging it, so that the sender keeps it\n",
+               options_.name.c_str(), static_cast<unsigned long long>(seq), why);
+  std::fflush(stderr);
+  std::_Exit(70);
 }
 
 }  // namespace siem::ingest::detail

@@ -3,6 +3,7 @@
 #include "siem/ingest/source.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -16,8 +17,10 @@ namespace siem::ingest::detail {
 /// Syslog over RELP (librelp; rsyslog's omrelp and imrelp speak it), for senders that need
 /// acknowledgements. A message is acknowledged ("200 OK") only once the ledger batch holding it
 /// is fsynced, so an acknowledged message survives a crash of the engine right after, and an
-/// unacknowledged one is sent again by the sender. librelp runs every session on one thread
-/// and acknowledges one message at a time, so a source takes about one message per ledger
+/// unacknowledged one is sent again by the sender. librelp acknowledges whatever its callback
+/// returns, so the callback returns only once the message is durable; one that cannot become
+/// durable (the ledger writer failed) ends the process instead. librelp runs every session on one
+/// thread and acknowledges one message at a time, so a source takes about one message per ledger
 /// commit (the writer commits as soon as its queue is empty). Best suited to relays that send
 /// modest volumes and must not lose any; bulk senders are better served by Kafka.
 class RelpSource final : public Source {
@@ -55,10 +58,17 @@ private:
   std::atomic<bool> exited_{true};  ///< relpEngineRun has returned
   std::uint64_t next_seq_ = 0;      ///< engine thread only
 
+  /// Logs why message `seq` cannot be made durable and ends the process (see on_message).
+  [[noreturn]] void abandon(std::uint64_t seq, const char* why) const;
+
+  /// How long stop() waits for a message in flight to become durable.
+  static constexpr std::chrono::seconds kDurableGrace{10};
+
+  int shutdown_flag_ = 0;  ///< librelp's "immediate shutdown" flag (relpEngineSetShutdownImmdtPtr)
   std::mutex mu_;
   std::condition_variable durable_cv_;
   std::uint64_t durable_ = 0;  ///< every message up to this sequence number is fsynced
-  bool stopping_ = false;
+  bool abandon_ = false;       ///< stop() gave up waiting for durability
 };
 
 }  // namespace siem::ingest::detail

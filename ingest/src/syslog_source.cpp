@@ -133,6 +133,10 @@ auto SyslogSource::start(BatchQueue& out, const std::string& /*resume_position*/
                                       + ssl_error_text());
       }
       SSL_CTX_set_verify(tls_.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+      // Verified sessions may be resumed only within this context; without one OpenSSL
+      // refuses every TLS 1.2 resumption when peers are verified.
+      static constexpr unsigned char kSessionContext[] = "siem-syslog";  // NOLINT
+      SSL_CTX_set_session_id_context(tls_.get(), kSessionContext, sizeof kSessionContext - 1);
       // Tell clients which CAs are accepted, so that one holding several certificates picks.
       if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options_.tls_ca.c_str())) {
         SSL_CTX_set_client_CA_list(tls_.get(), names);

@@ -480,9 +480,12 @@ auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core
                             JsonShape want) -> std::string_view {
   // simdjson reads up to SIMDJSON_PADDING bytes past the end. When the caller's buffer has
   // them, parse in place; else parse a padded copy that is reused across lines (grown, never
-  // shrunk). (Only `json.size()` bytes are parsed: what the padding holds does not matter.)
+  // shrunk).
+  // In place only when the text ends with '}': simdjson looks one byte past a number or an
+  // atom, and a record cut after one must fail the same way (the copy is followed by NULs)
+  // whatever follows the line in the caller's buffer.
   const char* input = json.data();
-  if (ctx.readable_after < simdjson::SIMDJSON_PADDING) {
+  if (ctx.readable_after < simdjson::SIMDJSON_PADDING || json.empty() || json.back() != '}') {
     if (json.size() + simdjson::SIMDJSON_PADDING > cap_) {
       cap_ = json.size() + simdjson::SIMDJSON_PADDING;
       buf_ = std::make_unique<char[]>(cap_);

@@ -199,40 +199,43 @@ BOOST_AUTO_TEST_CASE(static_and_dynamic_keys_are_the_same_field) {
 }
 
 BOOST_AUTO_TEST_CASE(static_text_values_are_kept_by_pointer_and_written_as_is) {
-  // A long literal: the cached layout's output bound must count set_text values, which are
-  // not in the arena.
-  static constexpr StaticText kLong =
-      "a constant value longer than the per-value number bound, repeated: "
-      "a constant value longer than the per-value number bound, repeated: "
-      "a constant value longer than the per-value number bound";
-  for (int round = 0; round < 4; ++round) {  // 1st: sorted; 2nd: layout made; then reused
-    Event ev;
-    ev.set_text("event.module", "suricata");
-    ev.set_text("observer.vendor", kLong);
-    ev.set("event.kind", std::string("alert"));
-    ev.set_int("source.port", 53);
-    BOOST_TEST(*ev.get_string("event.module") == "suricata");
-    BOOST_TEST(ev.get("observer.vendor")->str == kLong.view());
-    BOOST_TEST(ev.to_json()
-               == R"({"event":{"kind":"alert","module":"suricata"},"observer":{"vendor":")"
-                      + std::string{kLong.view()} + R"("},"source":{"port":53}})");
-    // The same keys all as literals, then with one key dynamic: both layouts are checked.
-    Event lit;
-    lit.set_text("a.b", "x");
-    lit.set_text("a.c", "y");
-    BOOST_TEST(lit.to_json() == R"({"a":{"b":"x","c":"y"}})");
-    Event dyn;
-    dyn.set_text("a.b", "x");
-    dyn.set(std::string("a.d"), "z");
-    BOOST_TEST(dyn.to_json() == R"({"a":{"b":"x","d":"z"}})");
-    // A literal superseded by a copied value, and the reverse.
-    Event sup;
-    sup.set_text("k", "literal");
-    sup.set("k", std::string("copied \"quoted\""));
-    sup.set("m", "copied");
-    sup.set_text("m", "literal");
-    BOOST_TEST(sup.to_json() == R"({"k":"copied \"quoted\"","m":"literal"})");
-  }
+  // A 4 KiB literal: the cached layout's output bound must count set_text values, which are
+  // not in the arena (the slack per field is 32 bytes). Run on a new thread, whose scratch
+  // buffer is sized by this event alone, so that an overflow is past its end (ASan).
+#define SIEM_X16(s) s s s s s s s s s s s s s s s s
+  static constexpr StaticText kLong = SIEM_X16(SIEM_X16("0123456789abcdef"));
+#undef SIEM_X16
+  static_assert(kLong.size() == 4096);
+  std::thread([] {
+    for (int round = 0; round < 4; ++round) {  // 1st: sorted; 2nd: layout made; then reused
+      Event ev;
+      ev.set_text("event.module", "suricata");
+      ev.set_text("observer.vendor", kLong);
+      ev.set("event.kind", std::string("alert"));
+      ev.set_int("source.port", 53);
+      BOOST_TEST(*ev.get_string("event.module") == "suricata");
+      BOOST_TEST(ev.get("observer.vendor")->str == kLong.view());
+      BOOST_TEST(ev.to_json()
+                 == R"({"event":{"kind":"alert","module":"suricata"},"observer":{"vendor":")"
+                        + std::string{kLong.view()} + R"("},"source":{"port":53}})");
+      // The same keys all as literals, then with one key dynamic: both layouts are checked.
+      Event lit;
+      lit.set_text("a.b", "x");
+      lit.set_text("a.c", "y");
+      BOOST_TEST(lit.to_json() == R"({"a":{"b":"x","c":"y"}})");
+      Event dyn;
+      dyn.set_text("a.b", "x");
+      dyn.set(std::string("a.d"), "z");
+      BOOST_TEST(dyn.to_json() == R"({"a":{"b":"x","d":"z"}})");
+      // A literal superseded by a copied value, and the reverse.
+      Event sup;
+      sup.set_text("k", "literal");
+      sup.set("k", std::string("copied \"quoted\""));
+      sup.set("m", "copied");
+      sup.set_text("m", "literal");
+      BOOST_TEST(sup.to_json() == R"({"k":"copied \"quoted\"","m":"literal"})");
+    }
+  }).join();
 }
 
 BOOST_AUTO_TEST_CASE(time_round_trip) {

@@ -44,7 +44,7 @@ send tcp "Accepted password for admin from $ATTACKER port 40999 ssh2"
 SENT+=("Accepted password for admin from $ATTACKER port 40999 ssh2")
 
 count_stored() { "$SIEM" stats --data "$DATA" | json 'd["raw_records"]'; }
-WAIT_SECONDS=30 wait_for test "$(count_stored)" = 13 || fail "expected 13 stored records, got $(count_stored)"
+WAIT_SECONDS=30 wait_for_output 13 count_stored || fail "expected 13 stored records, got $(count_stored)"
 pass "13 lines stored (tcp, octet-counted tcp, udp)"
 
 # Unauthenticated: 401 with a JSON error; malformed body: 400.

@@ -37,7 +37,8 @@ mock() {  # mock COMMAND: send it and wait for its "ok"
   local before
   before=$(grep -c '^ok$' "$WORK/mock.out" || true)
   echo "$1" >&3
-  WAIT_SECONDS=5 wait_for test "$(grep -c '^ok$' "$WORK/mock.out")" -gt "$before" \
+  oks_beyond() { [ "$(grep -c '^ok$' "$WORK/mock.out")" -gt "$1" ]; }
+  WAIT_SECONDS=5 wait_for oks_beyond "$before" \
     || fail "mock cluster: '$1' got no ok: $(tail -1 "$WORK/mock.out")"
 }
 pass "mock cluster at $BOOT"

@@ -25,5 +25,17 @@ wait_for() {
   done
 }
 
+# wait_for_output WANT CMD... : retry until CMD prints WANT, for up to ${WAIT_SECONDS:-30}s.
+# (`wait_for test "$(cmd)" = X` would run cmd once, before waiting.)
+wait_for_output() {
+  local want=$1
+  shift
+  local deadline=$((SECONDS + ${WAIT_SECONDS:-30}))
+  until [ "$("$@" 2>/dev/null)" = "$want" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
 # json EXPR < doc : evaluate a Python expression over the parsed JSON document `d`
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r if not isinstance(r,(dict,list)) else json.dumps(r))"; }

@@ -83,6 +83,41 @@ grep -Eq '^siem_source_received_records_total\{source="relp-in".*\} 2001$' "$WOR
   || fail "received: $(grep received_records "$WORK/metrics")"
 grep -Eq '^siem_source_oversize_total\{source="relp-in".*\} 1$' "$WORK/metrics" \
   || fail "oversize: $(grep oversize "$WORK/metrics")"
+
+# Mid-stream: a client that speaks RELP itself (tests/integration/relp_client.py) records each
+# acknowledgement as it arrives; the engine is stopped (SIGTERM, then SIGKILL) while messages
+# are in flight. Every acknowledged message must be stored.
+CLIENT="$(dirname "$0")/relp_client.py"
+python3 -c 'import sys
+for i in range(20000): print(f"<38>Nov 27 11:00:00 web app: in-flight message {sys.argv[1]}-{i}")' term >"$WORK/term.txt"
+python3 -c 'import sys
+for i in range(20000): print(f"<38>Nov 27 11:00:00 web app: in-flight message {sys.argv[1]}-{i}")' kill >"$WORK/kill.txt"
+acked_count() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+for how in term kill; do
+  : >"$WORK/acked-$how.txt"
+  python3 "$CLIENT" 127.0.0.1 "$RELP_PORT" "$WORK/$how.txt" "$WORK/acked-$how.txt" 2>"$WORK/client-$how.log" &
+  client=$!
+  for _ in $(seq 600); do
+    [ "$(acked_count "$WORK/acked-$how.txt")" -ge 300 ] && break
+    sleep 0.05
+  done
+  [ "$(acked_count "$WORK/acked-$how.txt")" -ge 300 ] || fail "$how: fewer than 300 acknowledgements in 30 s: $(cat "$WORK/client-$how.log")"
+  if [ $how = term ]; then kill -TERM "$ENGINE_PID"; else kill -9 "$ENGINE_PID"; fi
+  wait "$ENGINE_PID" 2>/dev/null || true
+  ENGINE_PID=""
+  if wait "$client"; then fail "$how: the client got every acknowledgement; the engine stopped too late to test anything"; fi
+  "$SIEM" raw --data "$DATA" --limit 100000 >"$WORK/raw.jsonl"
+  python3 - "$WORK/raw.jsonl" "$WORK/acked-$how.txt" <<'PY' || fail "$how: an acknowledged message is not stored"
+import json, sys
+stored = {json.loads(l)["raw"] for l in open(sys.argv[1])}
+acked = [l.rstrip("\n") for l in open(sys.argv[2])]
+missing = [a for a in acked if a not in stored]
+assert not missing, f"{len(missing)} of {len(acked)} acknowledged messages missing, e.g. {missing[:2]}"
+PY
+  pass "$how mid-stream: all $(acked_count "$WORK/acked-$how.txt") acknowledged messages stored"
+  start_engine
+done
+
 kill -TERM "$ENGINE_PID"
 s=$SECONDS
 wait "$ENGINE_PID" 2>/dev/null || true

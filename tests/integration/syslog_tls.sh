@@ -72,7 +72,7 @@ PY
 send_tls "$WORK/octet.bin" || fail "s_client (octet counting): $(cat "$WORK/s_client.log")"
 
 count_stored() { "$SIEM" stats --data "$DATA" | json 'd["raw_records"]'; }
-WAIT_SECONDS=20 wait_for test "$(count_stored)" = 80 || fail "expected 80 stored records, got $(count_stored)"
+WAIT_SECONDS=20 wait_for_output 80 count_stored || fail "expected 80 stored records, got $(count_stored)"
 "$SIEM" raw --data "$DATA" --limit 1000 >"$WORK/raw.jsonl"
 python3 - "$WORK/raw.jsonl" "$WORK/lf.txt" "$WORK/octet.bin" <<'PY' || fail "stored records differ from the lines sent"
 import json, re, sys
@@ -108,7 +108,7 @@ send_mtls "$WORK/nocert.txt" || true
 send_mtls "$WORK/selfsigned.txt" -cert "$WORK/other-cert.pem" -key "$WORK/other.pem" || true
 send_mtls "$WORK/mtls.txt" -cert "$WORK/client.pem" -key "$WORK/client-key.pem" \
   || fail "s_client with the CA-signed certificate: $(tail -5 "$WORK/s_client.log")"
-WAIT_SECONDS=20 wait_for test "$(count_stored)" = 90 || fail "expected 90 stored records, got $(count_stored)"
+WAIT_SECONDS=20 wait_for_output 90 count_stored || fail "expected 90 stored records, got $(count_stored)"
 "$SIEM" raw --data "$DATA" --limit 1000 >"$WORK/raw.jsonl"
 grep -q "rogue" "$WORK/raw.jsonl" && fail "a client without a CA-signed certificate was stored"
 [ "$(grep -c 'relay sshd' "$WORK/raw.jsonl")" = 10 ] || fail "the CA-signed client's 10 lines are not all stored"

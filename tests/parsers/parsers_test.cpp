@@ -403,13 +403,18 @@ BOOST_AUTO_TEST_CASE(parsed_in_place_when_the_buffer_has_room_after_the_line) {
       R"({"timestamp":"2026-11-26T10:00:00Z","event_type":"alert","src_ip":"10.)",
       R"({"event_type":"flow"})",
       "{\"event_type\":\"alert\",\"x\":\"\xC3\x28\"}",
+      R"({"event_type":"flow","src_port":12)",   // cut after a number: the next byte matters
+      R"({"event_type":"flow","alerted":true)",  // cut after an atom
+      R"({"event_type":"flow","a":1} )",         // trailing space
   };
   std::string buffer;
   std::vector<std::pair<std::size_t, std::size_t>> spans;
-  for (const auto& l : lines) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
     spans.emplace_back(buffer.size(), l.size());
     buffer += l;
-    buffer += R"(0.0.1"}{"event_type":"dns"}  )";  // completes the truncated line if misread
+    // After the line: a newline, or text that would complete a cut line if it were read.
+    buffer += i % 2 == 0 ? "\n" : R"(0.0.1"}{"event_type":"dns"}  )";
   }
   buffer.append(64, '}');
   for (std::size_t i = 0; i < lines.size(); ++i) {
