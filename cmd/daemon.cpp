@@ -135,9 +135,7 @@ public:
         }
       }
       ev.ref = c.engagement + ":" + std::to_string(c.first_seq + i);
-      ev.raw_hash = i < c.hashes.size() ? core::to_hex(
-                        {reinterpret_cast<const char*>(c.hashes[i].data()), c.hashes[i].size()})
-                                        : std::string{};
+      ev.raw_hash = i < c.hashes.size() ? store::link_hex(c.hashes[i]) : std::string{};
       ev.set("siem.source", source);
       run_unparsed += counters_.count(ps.counter_row, ev) ? 1 : 0;
       run_last = std::max(run_last, rec.received_at);

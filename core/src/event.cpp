@@ -1,36 +1,18 @@
 #include "siem/core/event.hpp"
 
+#include "siem/core/bytes.hpp"
+#include "siem/core/json.hpp"
+#include "siem/core/status.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <memory>
 
-#include "siem/core/json.hpp"
-#include "siem/core/status.hpp"
-
 namespace siem::core {
 namespace {
 
 constexpr std::size_t kMaxDepth = 16;
-
-// Equal bytes of two keys of length n (8-byte words; no memcmp call for typical keys).
-auto same_key(const char* a, const char* b, std::size_t n) -> bool {
-  if (n < 8) {
-    return std::memcmp(a, b, n) == 0;
-  }
-  std::uint64_t x = 0;
-  std::uint64_t y = 0;
-  for (std::size_t i = 0; i + 8 <= n; i += 8) {
-    std::memcpy(&x, a + i, 8);
-    std::memcpy(&y, b + i, 8);
-    if (x != y) {
-      return false;
-    }
-  }
-  std::memcpy(&x, a + n - 8, 8);
-  std::memcpy(&y, b + n - 8, 8);
-  return x == y;
-}
 
 }  // namespace
 
@@ -39,7 +21,7 @@ auto same_key(const char* a, const char* b, std::size_t n) -> bool {
 auto Event::find(std::string_view key) const -> const Slot* {
   for (std::size_t i = slots_.size(); i-- > 0;) {
     const auto& s = slots_[i];
-    if (s.key_len == key.size() && same_key(key_of(s).data(), key.data(), key.size())) {
+    if (s.key_len == key.size() && equal_bytes(key_of(s).data(), key.data(), key.size())) {
       return s.erased ? nullptr : &s;
     }
   }
@@ -55,7 +37,7 @@ auto Event::live(std::size_t i) const -> bool {
     const auto& t = slots_[j];
     if (t.key_len == s.key_len
         && ((t.static_key != nullptr && t.static_key == s.static_key)
-            || same_key(key_of(t).data(), key_of(s).data(), s.key_len))) {
+            || equal_bytes(key_of(t).data(), key_of(s).data(), s.key_len))) {
       return false;
     }
   }
@@ -150,7 +132,7 @@ void Event::erase(std::string_view key) {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     auto& s = slots_[i];
     if (!s.erased && s.key_len == key.size()
-        && same_key(key_of(s).data(), key.data(), key.size())) {
+        && equal_bytes(key_of(s).data(), key.data(), key.size())) {
       s.erased = true;
       shape_ = mix(shape_, 0xE5A5E0000000ULL | i);
       ++irregular_;

@@ -84,12 +84,7 @@ void FileSource::run(BatchQueue& out, std::stop_token stop) {
     batch.position = batch.records.back().position;
     batch.durable_position = !is_stdin;
     counters_.last_seen_ms = clock_.now_ms();
-    prepare(batch);
-    if (!out.push(std::move(batch))) {
-      return false;
-    }
-    batch = new_batch();
-    return true;
+    return deliver(out, batch);
   };
   auto emit = [&](std::string_view line, std::uint64_t end_offset) {
     if (!line.empty() && line.back() == '\r') {

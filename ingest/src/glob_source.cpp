@@ -232,12 +232,7 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
     if (!batch.records.empty()) {
       counters_.last_seen_ms = clock_.now_ms();
     }
-    prepare(batch);
-    if (!out.push(std::move(batch))) {
-      return false;
-    }
-    batch = new_batch();
-    return true;
+    return deliver(out, batch);
   };
   const auto emit = [&](File& f, std::string_view line, std::uint64_t end) {
     if (!line.empty() && line.back() == '\r') {

@@ -190,7 +190,7 @@ auto RelpSource::on_message(const unsigned char* ip, const unsigned char* msg, s
     counters_.oversize.fetch_add(1, std::memory_order_relaxed);
   }
   const std::uint64_t seq = ++next_seq_;
-  auto batch = new_batch();
+  auto batch = new_batch(1);  // one message per batch: not batch_records' worth of room
   core::RawInput rec;
   rec.bytes.assign(text);
   rec.peer = ip != nullptr ? reinterpret_cast<const char*>(ip) : "";  // NOLINT

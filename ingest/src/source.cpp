@@ -58,12 +58,12 @@ auto SourceOptions::validate() const -> core::Status {
   return core::Status::ok();
 }
 
-auto Source::new_batch() const -> core::RawBatch {
+auto Source::new_batch(std::size_t reserve) const -> core::RawBatch {
   core::RawBatch b;
   b.source = options_.name;
   b.engagement = options_.engagement;
   b.format = options_.format;
-  b.records.reserve(options_.batch_records);
+  b.records.reserve(reserve);
   return b;
 }
 

@@ -397,11 +397,9 @@ void SyslogSource::run(BatchQueue& out, std::stop_token stop) {
     }
     if (!batch.records.empty()) {
       batch.position = batch.records.back().position;
-      prepare(batch);
-      if (!out.push(std::move(batch))) {
+      if (!deliver(out, batch)) {
         return;
       }
-      batch = new_batch();
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "eve.hpp"
 
+#include "siem/core/bytes.hpp"
 #include "siem/core/json.hpp"
 
 #include "common.hpp"
@@ -23,33 +24,6 @@ using simdjson::dom::object;
 constexpr std::size_t kMaxFlattenFields = 512;
 
 using json::int_of;
-
-// a[0..n) == b[0..n) for the short keys of JSON objects, without a memcmp call: whole words,
-// the tail as an overlapping word (reads stay inside both ranges).
-inline auto same_bytes(const char* a, const char* b, std::size_t n) -> bool {
-  const auto load = [](const char* p, auto word) {
-    std::memcpy(&word, p, sizeof word);
-    return word;
-  };
-  if (n >= 8) {
-    for (std::size_t i = 0; i + 8 < n; i += 8) {
-      if (load(a + i, std::uint64_t{}) != load(b + i, std::uint64_t{})) {
-        return false;
-      }
-    }
-    return load(a + n - 8, std::uint64_t{}) == load(b + n - 8, std::uint64_t{});
-  }
-  if (n >= 4) {
-    return load(a, std::uint32_t{}) == load(b, std::uint32_t{})
-           && load(a + n - 4, std::uint32_t{}) == load(b + n - 4, std::uint32_t{});
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // The members of one JSON object that a mapping reads, found in one pass over the object
 // (simdjson's at_key is a linear scan per call). keys[i] is looked for; the first occurrence
@@ -78,7 +52,7 @@ public:
     }
     for (std::uint32_t m = by_len_[k.size()]; m != 0; m &= m - 1) {
       const auto i = static_cast<std::size_t>(std::countr_zero(m));
-      if (keys_[i][0] == k[0] && same_bytes(keys_[i].data(), k.data(), k.size())) {
+      if (keys_[i][0] == k[0] && core::equal_bytes(keys_[i].data(), k.data(), k.size())) {
         return i;
       }
     }

@@ -904,8 +904,12 @@ auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std:
 
 }  // namespace
 
+auto link_hex(const std::array<unsigned char, 32>& link) -> std::string {
+  return core::to_hex({reinterpret_cast<const char*>(link.data()), link.size()});
+}
+
 auto AppendResult::hash_hex(std::size_t i) const -> std::string {
-  return core::to_hex({reinterpret_cast<const char*>(hashes.at(i).data()), hashes.at(i).size()});
+  return link_hex(hashes.at(i));
 }
 
 void Store::digest(core::RawBatch& batch, std::size_t first) const {

@@ -133,8 +133,24 @@ public:
 protected:
   explicit Source(SourceOptions options) : options_(std::move(options)) {}
 
-  /// A fresh batch stamped with this source's name, engagement and format.
-  [[nodiscard]] auto new_batch() const -> core::RawBatch;
+  /// A fresh batch stamped with this source's name, engagement and format, with room for
+  /// `reserve` records (batch_records by default).
+  [[nodiscard]] auto new_batch() const -> core::RawBatch {
+    return new_batch(options_.batch_records);
+  }
+
+  [[nodiscard]] auto new_batch(std::size_t reserve) const -> core::RawBatch;
+
+  /// Runs the batch hook, queues the batch (blocking while the queue is full) and puts a
+  /// fresh one in its place. False once the queue is closed.
+  auto deliver(BatchQueue& out, core::RawBatch& batch) -> bool {
+    prepare(batch);
+    if (!out.push(std::move(batch))) {
+      return false;
+    }
+    batch = new_batch();
+    return true;
+  }
 
   /// Runs the batch hook on records [first, end) of `batch`; every implementation calls it
   /// before queueing a batch.

@@ -60,6 +60,9 @@ struct StoreOptions {
 };
 
 /// What one ledger append wrote.
+/// A record's chain link in hex, as events and exports show it.
+auto link_hex(const std::array<unsigned char, 32>& link) -> std::string;
+
 struct AppendResult {
   std::uint64_t first_seq = 0;
   std::uint64_t count = 0;
