@@ -1,5 +1,6 @@
 #include "siem/api/server.hpp"
 
+#include "siem/core/thread_name.hpp"
 #include "siem/store/store.hpp"
 
 #include "handler.hpp"
@@ -313,6 +314,7 @@ void Server::Impl::accept_loop() {
     auto* raw = conn.get();
     try {
       conn->thread = std::thread([this, raw, s = std::move(socket)]() mutable {
+        core::name_this_thread("api-conn");
         serve(std::move(s));
         raw->done.store(true);
       });
@@ -457,7 +459,10 @@ auto Server::start() -> core::Status {
     impl_->ioc = std::move(ioc);
     impl_->acceptor = std::move(acceptor);
     impl_->stopping.store(false);
-    impl_->acceptor_thread = std::thread([impl = impl_.get()] { impl->accept_loop(); });
+    impl_->acceptor_thread = std::thread([impl = impl_.get()] {
+      core::name_this_thread("api-accept");
+      impl->accept_loop();
+    });
     impl_->running = true;
   } catch (const std::exception& e) {
     impl_->acceptor.reset();

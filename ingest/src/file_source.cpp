@@ -1,5 +1,7 @@
 #include "file_source.hpp"
 
+#include "siem/core/thread_name.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,7 +53,10 @@ auto FileSource::start(BatchQueue& out, const std::string& resume_position) -> c
       offset_ = offset;
     }
   }
-  thread_ = std::jthread([this, &out](std::stop_token st) { run(out, std::move(st)); });
+  thread_ = std::jthread([this, &out](std::stop_token st) {
+    core::name_this_thread("src:" + options_.name);
+    run(out, std::move(st));
+  });
   return core::Status::ok();
 }
 

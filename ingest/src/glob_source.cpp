@@ -1,5 +1,7 @@
 #include "glob_source.hpp"
 
+#include "siem/core/thread_name.hpp"
+
 #include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
@@ -122,7 +124,10 @@ auto GlobSource::start(BatchQueue& out, const std::string& resume_position) -> c
   if (rc != 0 && rc != GLOB_NOMATCH) {
     return core::io_error("sources[" + options_.name + "].path: cannot expand " + options_.path);
   }
-  thread_ = std::jthread([this, &out](const std::stop_token& st) { run(out, st); });
+  thread_ = std::jthread([this, &out](const std::stop_token& st) {
+    core::name_this_thread("src:" + options_.name);
+    run(out, st);
+  });
   return core::Status::ok();
 }
 

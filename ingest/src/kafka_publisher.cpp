@@ -1,5 +1,7 @@
 #include "siem/ingest/kafka_publisher.hpp"
 
+#include "siem/core/thread_name.hpp"
+
 #include <librdkafka/rdkafka.h>
 
 #include <cstdio>
@@ -85,6 +87,7 @@ auto KafkaPublisher::create(const Options& o) -> core::Result<std::unique_ptr<Ka
     return core::invalid_argument(o.where + ".topic: " + rd_kafka_err2str(rd_kafka_last_error()));
   }
   p->impl_->poller = std::jthread([rk = p->impl_->rk](const std::stop_token& stop) {
+    core::name_this_thread("kafka-sink");
     while (!stop.stop_requested()) {
       rd_kafka_poll(rk, 100);
     }

@@ -1,5 +1,7 @@
 #include "kafka_source.hpp"
 
+#include "siem/core/thread_name.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -154,7 +156,10 @@ auto KafkaSource::start(BatchQueue& out, const std::string& resume_position) -> 
     return {core::StatusCode::unavailable,
             where + ".topics: cannot subscribe: " + rd_kafka_err2str(e)};
   }
-  thread_ = std::jthread([this, &out](const std::stop_token& st) { run(out, st); });
+  thread_ = std::jthread([this, &out](const std::stop_token& st) {
+    core::name_this_thread("src:" + options_.name);
+    run(out, st);
+  });
   return core::Status::ok();
 }
 
@@ -444,6 +449,9 @@ void KafkaSource::set_paused(bool paused) {
     return;
   }
   paused_ = paused;
+  if (paused) {
+    counters_.pauses.fetch_add(1, std::memory_order_relaxed);
+  }
   PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())));
   for (const auto& tp : assigned_) {
     rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);

@@ -1,5 +1,7 @@
 #include "relp_source.hpp"
 
+#include "siem/core/thread_name.hpp"
+
 #include <sys/types.h>  // librelp.h uses size_t without including it
 extern "C" {            // librelp.h has no C++ guards
 #include <librelp.h>
@@ -119,6 +121,7 @@ auto RelpSource::start(BatchQueue& out, const std::string& /*resume_position*/) 
   install_wake_handler();
   exited_.store(false);
   thread_ = std::jthread([this] {
+    core::name_this_thread("src:" + options_.name);
     const relpRetVal run_rc = relpEngineRun(engine_);
     if (run_rc != RELP_RET_OK && __atomic_load_n(&shutdown_flag_, __ATOMIC_SEQ_CST) == 0) {
       // The listener is dead while the engine runs: say so loudly (a silence alert, when

@@ -150,6 +150,9 @@ auto metrics_text(const std::vector<std::unique_ptr<Source>>& sources) -> std::s
          [](const SourceCounters& c) { return c.connections.load(); });
   series("siem_source_redelivered_total", "Kafka records skipped as already stored.",
          [](const SourceCounters& c) { return c.redelivered.load(); });
+  series("siem_source_pauses_total",
+         "Times a source paused its input because the ledger queue stayed full (back-pressure).",
+         [](const SourceCounters& c) { return c.pauses.load(); });
   series("siem_source_udp_drops_total",
          "Datagrams the kernel dropped on a syslog source's full UDP receive buffer.",
          [](const SourceCounters& c) { return c.udp_drops.load(); });

@@ -1,5 +1,7 @@
 #include "syslog_source.hpp"
 
+#include "siem/core/thread_name.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -159,7 +161,10 @@ auto SyslogSource::start(BatchQueue& out, const std::string& /*resume_position*/
   }
   bound_ = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
            + std::to_string(bound_port);
-  thread_ = std::jthread([this, &out](std::stop_token st) { run(out, std::move(st)); });
+  thread_ = std::jthread([this, &out](std::stop_token st) {
+    core::name_this_thread("src:" + options_.name);
+    run(out, std::move(st));
+  });
   return core::Status::ok();
 }
 

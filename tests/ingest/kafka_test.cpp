@@ -189,6 +189,8 @@ BOOST_AUTO_TEST_CASE(kafka_source_resumes_commits_and_applies_back_pressure) {
   BOOST_TEST_MESSAGE("records read while the queue was full: " << read_while_full);
   // The batch in the queue, the held one, and at most one more fetched before the pause.
   BOOST_TEST(read_while_full <= 3 * o.batch_records);
+  // Blocked for longer than the source waits before pausing: the pause is counted.
+  BOOST_TEST((*first)->counters().pauses.load() >= 1U);
   auto batches = collect_kafka(q, 2 * kPerPartition);
   check_records(batches, {{0, 0}, {1, 0}});
   BOOST_REQUIRE(!batches.empty());

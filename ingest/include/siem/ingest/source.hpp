@@ -68,6 +68,9 @@ struct SourceCounters {
   std::atomic<std::uint64_t> errors{0};       ///< framing errors, read errors
   std::atomic<std::uint64_t> connections{0};  ///< TCP connections accepted
   std::atomic<std::uint64_t> redelivered{0};  ///< records skipped as already stored (Kafka)
+  /// Times the source paused its input because the ledger queue stayed full (Kafka pauses
+  /// its partitions).
+  std::atomic<std::uint64_t> pauses{0};
   /// Datagrams the kernel dropped on the source's UDP socket because its receive buffer was
   /// full (SO_RXQ_OVFL), since the socket was opened.
   std::atomic<std::uint64_t> udp_drops{0};
