@@ -70,13 +70,13 @@ def watch(api, n, t0, timeout=600):
     sys.exit("timed out: %s" % metrics(api))
 
 
-def engine(siem, work, sources_yaml, api_port):
+def engine(siem, work, sources_yaml, api_port, priority="normal"):
     cfg = os.path.join(work, "config.yml")
     with open(cfg, "w") as f:
         f.write(f"""data: {work}/data
 api: {{listen: "127.0.0.1:{api_port}"}}
 store: {{hash: sha256, encryption: aes-256-ctr}}
-pipeline: {{progress_interval: 1h}}
+pipeline: {{progress_interval: 1h, processing_priority: {priority}}}
 sources:
 {sources_yaml}
 """)
@@ -155,6 +155,8 @@ def main():
     ap.add_argument("--mock")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--processing-priority", choices=["normal", "background"], default="normal",
+                    help="pipeline.processing_priority of the engine under test")
     a = ap.parse_args()
     n = sum(1 for _ in open(a.file, "rb"))
     size = os.path.getsize(a.file)
@@ -169,7 +171,7 @@ def main():
             api = f"http://127.0.0.1:{api_port}"
             if a.mode == "syslog":
                 port = free_port()
-                proc = engine(a.siem, work, f'  - {{name: tcp, type: syslog, listen: "127.0.0.1:{port}", protocol: tcp, batch_records: 2048}}', api_port)
+                proc = engine(a.siem, work, f'  - {{name: tcp, type: syslog, listen: "127.0.0.1:{port}", protocol: tcp, batch_records: 2048}}', api_port, a.processing_priority)
                 wait_healthy(api)
                 t0 = time.monotonic()
                 send_file(port, a.file)
@@ -196,12 +198,14 @@ def main():
                                     "-X", "linger.ms=20"], check=True, stderr=subprocess.DEVNULL)
                     os.remove(part)
                 del lines
+                tk = time.monotonic()
                 held = subprocess.run(["kcat", "-C", "-b", boot, "-t", "logs", "-o", "beginning", "-e", "-q",
                                        "-f", "x\\n"], capture_output=True, text=True).stdout.count("x")
                 if held != n:
                     sys.exit(f"the mock cluster holds {held} of {n} records")
+                print(f"  kcat reads the {n} records back at {n / (time.monotonic() - tk):,.0f} records/s")
                 t0 = time.monotonic()
-                proc = engine(a.siem, work, f'  - {{name: k, type: kafka, brokers: "{boot}", topics: [logs], group_id: bench, batch_records: 2048}}', api_port)
+                proc = engine(a.siem, work, f'  - {{name: k, type: kafka, brokers: "{boot}", topics: [logs], group_id: bench, batch_records: 2048}}', api_port, a.processing_priority)
                 wait_healthy(api)
                 raw_s, ev_s = watch(api, n, t0)
                 stop(proc)

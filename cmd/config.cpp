@@ -463,7 +463,8 @@ auto load_config(const std::string& path, Config& config) -> Status {
         }
       } else if (key == "pipeline") {
         SIEM_TRY(check_keys(v, "pipeline",
-                            {"queue_batches", "sync_interval", "sync_batches", "progress_interval"}));
+                            {"queue_batches", "sync_interval", "sync_batches", "progress_interval",
+                             "processing_priority"}));
         if (v["queue_batches"]) {
           SIEM_TRY(get_uint(v["queue_batches"], "pipeline.queue_batches", config.pipeline.queue_batches));
         }
@@ -476,6 +477,14 @@ auto load_config(const std::string& path, Config& config) -> Status {
         if (v["progress_interval"]) {
           SIEM_TRY(get_duration(v["progress_interval"], "pipeline.progress_interval",
                                 config.pipeline.progress_interval_ms));
+        }
+        if (v["processing_priority"]) {
+          std::string p;
+          SIEM_TRY(get_string(v["processing_priority"], "pipeline.processing_priority", p));
+          if (p != "normal" && p != "background") {
+            return err("pipeline.processing_priority", "'" + p + "' is not normal or background");
+          }
+          config.pipeline.processing_background = p == "background";
         }
       } else if (key == "sources") {
         if (!v.IsSequence()) {

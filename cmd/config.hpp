@@ -18,6 +18,9 @@ struct PipelineOptions {
   std::int64_t sync_interval_ms = 5;      ///< group commit: fsync at least this often
   std::size_t sync_batches = 16;          ///< ... or after this many batches
   std::int64_t progress_interval_ms = 5000;
+  /// `background`: the processing stage (normalize, correlate, store events) runs with the
+  /// idle scheduling class, on CPU time that ingestion leaves; `normal`: as any other thread.
+  bool processing_background = false;
 };
 
 /// The whole daemon configuration: built-in defaults < config file < command-line flags.

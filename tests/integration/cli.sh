@@ -105,7 +105,15 @@ set +e
 "$SIEM" run --config "$WORK/dup.yml" 2>"$WORK/err"
 set -e
 grep -q "duplicate" "$WORK/err" || fail "duplicate key not reported: $(cat "$WORK/err")"
-pass "config errors name the key (unknown, duplicate)"
+printf 'data: /tmp/x\npipeline: {processing_priority: low}\n' >"$WORK/prio.yml"
+set +e
+"$SIEM" run --config "$WORK/prio.yml" 2>"$WORK/err"
+rc=$?
+set -e
+[ $rc = 2 ] || fail "bad processing_priority exited $rc"
+grep -q "'pipeline.processing_priority': 'low' is not normal or background" "$WORK/err" \
+  || fail "bad value not named: $(cat "$WORK/err")"
+pass "config errors name the key (unknown, duplicate, bad value)"
 
 # Character sets: a GBK source is converted before parsing; the ledger keeps the original
 # bytes, and the raw export carries them exactly (raw_base64) since JSON text cannot.

@@ -4,6 +4,9 @@
 # With a queue of one batch and a burst of 60,000 lines in batches of 100, most batches are
 # read back (siem_pipeline_deferred_records_total > 0), and every record ends up as exactly
 # one event, in ledger order: the SSH brute force inside the burst still builds its incident.
+# The stage runs with pipeline.processing_priority: background, so its thread ("processing")
+# must be in the idle scheduling class while the ledger writer stays in the normal one, and
+# the read-back must still finish.
 SIEM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -22,13 +25,26 @@ PY
 cat >"$WORK/config.yml" <<YML
 data: $DATA
 api: {listen: "127.0.0.1:$API_PORT"}
-pipeline: {queue_batches: 1}
+pipeline: {queue_batches: 1, processing_priority: background}
 sources:
   - {name: burst, type: file, path: $WORK/burst.log, follow: false, batch_records: 100}
 YML
 "$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
+policy_of() {  # the scheduling policy of the engine's thread named $1
+  local t
+  for t in /proc/"$ENGINE_PID"/task/*; do
+    if [ "$(cat "$t/comm" 2>/dev/null)" = "$1" ]; then
+      chrt -p "${t##*/}" | sed -n 's/.*scheduling policy: //p'
+      return
+    fi
+  done
+  echo "no thread named $1"
+}
+[ "$(policy_of processing)" = SCHED_IDLE ] || fail "processing thread: $(policy_of processing)"
+[ "$(policy_of ledger-writer)" = SCHED_OTHER ] || fail "ledger writer: $(policy_of ledger-writer)"
+pass "processing_priority background: the processing thread is SCHED_IDLE, the ledger writer SCHED_OTHER"
 metric() { curl -sf "$API/metrics" | sed -n "s/^$1 //p"; }
 all_events() { [ "$(metric siem_events_total)" = 60000 ]; }
 WAIT_SECONDS=120 wait_for all_events || fail "events: $(metric siem_events_total) of 60000"
