@@ -12,8 +12,10 @@ extern "C" {            // librelp.h has no C++ guards
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 
 namespace siem::ingest::detail {
@@ -35,7 +37,31 @@ extern "C" void relp_on_error(void* usr, char* /*objinfo*/, char* /*errmsg*/, re
 // librelp calls these without checking that they are set.
 extern "C" void relp_on_generic_error(char* /*objinfo*/, char* /*errmsg*/, relpRetVal /*code*/) {}
 
-extern "C" void relp_debug(char* /*fmt*/, ...) {}
+/// The source whose librelp engine runs on this thread (the debug hook has no user pointer).
+thread_local RelpSource* t_engine_source = nullptr;
+
+/// librelp says why it tore a session down only through its debug hook, which it always
+/// calls: "relp session %d iRet %d, tearing it down" (librelp 1.11). A session ended by the
+/// client's close command (RELP_RET_SESSION_CLOSED) is normal; one the peer dropped
+/// (RELP_RET_SESSION_BROKEN) reaches the error callback as well, so it is not counted twice;
+/// any other code is a protocol error: garbage, an invalid frame or an unacceptable offer. relp.sh
+/// checks that garbage is counted, so a librelp that words this differently fails that test rather
+/// than counting nothing.
+extern "C" void relp_debug(char* fmt, ...) {
+  constexpr std::string_view kTeardown = "relp session %d iRet %d, tearing it down";
+  if (t_engine_source == nullptr || fmt == nullptr || fmt[0] != 'r'
+      || std::strncmp(fmt, kTeardown.data(), kTeardown.size()) != 0) {
+    return;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  static_cast<void>(va_arg(ap, int));  // the socket
+  const int code = va_arg(ap, int);
+  va_end(ap);
+  if (code != RELP_RET_SESSION_CLOSED && code != RELP_RET_SESSION_BROKEN) {
+    t_engine_source->on_error();
+  }
+}
 
 extern "C" void relp_on_auth_error(void* usr, char* /*authinfo*/, char* /*errmsg*/,
                                    relpRetVal /*code*/) {
@@ -122,6 +148,7 @@ auto RelpSource::start(BatchQueue& out, const std::string& /*resume_position*/) 
   exited_.store(false);
   thread_ = std::jthread([this] {
     core::name_this_thread("src:" + options_.name);
+    t_engine_source = this;
     const relpRetVal run_rc = relpEngineRun(engine_);
     if (run_rc != RELP_RET_OK && __atomic_load_n(&shutdown_flag_, __ATOMIC_SEQ_CST) == 0) {
       // The listener is dead while the engine runs: say so loudly (a silence alert, when

@@ -3,7 +3,7 @@
 # rsyslog's omrelp) sends lines; each is acknowledged only once it is fsynced in the ledger,
 # so killing the engine with SIGKILL right after the sender has every acknowledgement loses
 # nothing. An oversize message is cut and counted, garbage on the port closes that session
-# only, and a port the system would pick is refused naming the key.
+# only and is counted, and a port the system would pick is refused naming the key.
 SIEM=$1
 RELP_SEND=$2
 source "$(dirname "$0")/lib.sh"
@@ -83,6 +83,33 @@ grep -Eq '^siem_source_received_records_total\{source="relp-in".*\} 2001$' "$WOR
   || fail "received: $(grep received_records "$WORK/metrics")"
 grep -Eq '^siem_source_oversize_total\{source="relp-in".*\} 1$' "$WORK/metrics" \
   || fail "oversize: $(grep oversize "$WORK/metrics")"
+grep -Eq '^siem_source_errors_total\{source="relp-in".*\} 0$' "$WORK/metrics" \
+  || fail "a clean RELP session counted as an error: $(grep errors_total "$WORK/metrics")"
+
+# Garbage is counted: bytes that are not RELP, and an open command with a malformed offer.
+# A connection dropped without RELP's close is a broken session, counted once (librelp reports
+# it through its error callback and its teardown alike).
+python3 - "$RELP_PORT" <<'PY'
+import os, socket, sys
+def send(payload):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(payload)
+    s.settimeout(5)
+    try:
+        s.recv(100)
+    except OSError:
+        pass
+    s.close()
+send(b"this is not RELP\n" + os.urandom(512))
+send(b"1 open 5 hello\n" + os.urandom(64))
+socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()
+PY
+errors() { curl -sf "$API/metrics" | sed -n 's/^siem_source_errors_total{source="relp-in".*} //p'; }
+wait_for_output 3 errors || fail "errors: $(errors), expected 3 (garbage, bad offer, dropped)"
+sleep 0.5
+[ "$(errors)" = 3 ] || fail "errors: $(errors), expected 3: a session counted twice"
+[ "$(count_stored)" = 4002 ] || fail "garbage was stored: $(count_stored) records"
+pass "garbage, a malformed offer and a dropped connection on the RELP port: 3 errors, nothing stored"
 
 # Mid-stream: a client that speaks RELP itself (tests/integration/relp_client.py) records each
 # acknowledgement as it arrives; the engine is stopped (SIGTERM, then SIGKILL) while messages
