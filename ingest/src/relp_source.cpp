@@ -43,7 +43,8 @@ thread_local RelpSource* t_engine_source = nullptr;
 /// librelp says why it tore a session down only through its debug hook, which it always
 /// calls: "relp session %d iRet %d, tearing it down" (librelp 1.11). A session ended by the
 /// client's close command (RELP_RET_SESSION_CLOSED) is normal; one the peer dropped
-/// (RELP_RET_SESSION_BROKEN) reaches the error callback as well, so it is not counted twice;
+/// (RELP_RET_SESSION_BROKEN) or opened twice (RELP_RET_SESSION_OPEN) reaches the error
+/// callback as well, so it is not counted twice;
 /// any other code is a protocol error: garbage, an invalid frame or an unacceptable offer. relp.sh
 /// checks that garbage is counted, so a librelp that words this differently fails that test rather
 /// than counting nothing.
@@ -58,7 +59,8 @@ extern "C" void relp_debug(char* fmt, ...) {
   static_cast<void>(va_arg(ap, int));  // the socket
   const int code = va_arg(ap, int);
   va_end(ap);
-  if (code != RELP_RET_SESSION_CLOSED && code != RELP_RET_SESSION_BROKEN) {
+  if (code != RELP_RET_SESSION_CLOSED && code != RELP_RET_SESSION_BROKEN
+      && code != RELP_RET_SESSION_OPEN) {
     t_engine_source->on_error();
   }
 }

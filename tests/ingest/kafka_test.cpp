@@ -189,7 +189,12 @@ BOOST_AUTO_TEST_CASE(kafka_source_resumes_commits_and_applies_back_pressure) {
   BOOST_TEST_MESSAGE("records read while the queue was full: " << read_while_full);
   // The batch in the queue, the held one, and at most one more fetched before the pause.
   BOOST_TEST(read_while_full <= 3 * o.batch_records);
-  // Blocked for longer than the source waits before pausing: the pause is counted.
+  // Blocked for longer than the source waits before pausing (500 ms): the pause is counted.
+  const auto pause_deadline = std::chrono::steady_clock::now() + 20s;
+  while ((*first)->counters().pauses.load() == 0
+         && std::chrono::steady_clock::now() < pause_deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
   BOOST_TEST((*first)->counters().pauses.load() >= 1U);
   auto batches = collect_kafka(q, 2 * kPerPartition);
   check_records(batches, {{0, 0}, {1, 0}});

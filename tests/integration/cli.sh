@@ -107,7 +107,7 @@ set -e
 grep -q "duplicate" "$WORK/err" || fail "duplicate key not reported: $(cat "$WORK/err")"
 printf 'data: /tmp/x\npipeline: {processing_priority: low}\n' >"$WORK/prio.yml"
 set +e
-"$SIEM" run --config "$WORK/prio.yml" 2>"$WORK/err"
+timeout 20 "$SIEM" run --config "$WORK/prio.yml" 2>"$WORK/err"
 rc=$?
 set -e
 [ $rc = 2 ] || fail "bad processing_priority exited $rc"

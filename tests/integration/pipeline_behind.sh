@@ -4,9 +4,10 @@
 # With a queue of one batch and a burst of 60,000 lines in batches of 100, most batches are
 # read back (siem_pipeline_deferred_records_total > 0), and every record ends up as exactly
 # one event, in ledger order: the SSH brute force inside the burst still builds its incident.
-# The stage runs with pipeline.processing_priority: background, so its thread ("processing")
-# must be in the idle scheduling class while the ledger writer stays in the normal one, and
-# the read-back must still finish.
+# Then a small engine with pipeline.processing_priority: background: its processing thread is
+# in the idle scheduling class, the ledger writer in the normal one, and its events arrive.
+# (The burst runs at normal priority: under a parallel test run an idle-class stage could
+# take minutes for 60,000 lines.)
 SIEM=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -25,26 +26,13 @@ PY
 cat >"$WORK/config.yml" <<YML
 data: $DATA
 api: {listen: "127.0.0.1:$API_PORT"}
-pipeline: {queue_batches: 1, processing_priority: background}
+pipeline: {queue_batches: 1}
 sources:
   - {name: burst, type: file, path: $WORK/burst.log, follow: false, batch_records: 100}
 YML
 "$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
-policy_of() {  # the scheduling policy of the engine's thread named $1
-  local t
-  for t in /proc/"$ENGINE_PID"/task/*; do
-    if [ "$(cat "$t/comm" 2>/dev/null)" = "$1" ]; then
-      chrt -p "${t##*/}" | sed -n 's/.*scheduling policy: //p'
-      return
-    fi
-  done
-  echo "no thread named $1"
-}
-[ "$(policy_of processing)" = SCHED_IDLE ] || fail "processing thread: $(policy_of processing)"
-[ "$(policy_of ledger-writer)" = SCHED_OTHER ] || fail "ledger writer: $(policy_of ledger-writer)"
-pass "processing_priority background: the processing thread is SCHED_IDLE, the ledger writer SCHED_OTHER"
 metric() { curl -sf "$API/metrics" | sed -n "s/^$1 //p"; }
 all_events() { [ "$(metric siem_events_total)" = 60000 ]; }
 WAIT_SECONDS=120 wait_for all_events || fail "events: $(metric siem_events_total) of 60000"
@@ -60,3 +48,35 @@ N3=$(wc -l <"$WORK/host3.jsonl")
 [ "$N3" = 8569 ] || fail "host3 events: $N3 (expected 8569, one per line)"
 "$SIEM" verify --data "$DATA" >/dev/null || fail "verify"
 pass "60000 records, $DEFERRED read back from the ledger by the processing stage, 60000 events (8569 for host3), 1 incident"
+
+# processing_priority: background, on a small input (the policy, not the speed, is tested).
+DATA2=$WORK/data2
+API_PORT2=$(free_port)
+API2=http://127.0.0.1:$API_PORT2
+head -n 100 "$WORK/burst.log" >"$WORK/small.log"
+cat >"$WORK/config2.yml" <<YML
+data: $DATA2
+api: {listen: "127.0.0.1:$API_PORT2"}
+pipeline: {processing_priority: background}
+sources:
+  - {name: small, type: file, path: $WORK/small.log, follow: false}
+YML
+"$SIEM" run --config "$WORK/config2.yml" >"$WORK/engine2.log" 2>&1 &
+ENGINE_PID=$!
+wait_for curl -sf "$API2/healthz" || fail "background engine did not become healthy"
+policy_of() {  # the scheduling policy of the engine's thread named $1
+  local t
+  for t in /proc/"$ENGINE_PID"/task/*; do
+    if [ "$(cat "$t/comm" 2>/dev/null)" = "$1" ]; then
+      chrt -p "${t##*/}" | sed -n 's/.*scheduling policy: //p'
+      return
+    fi
+  done
+  echo "no thread named $1"
+}
+[ "$(policy_of processing)" = SCHED_IDLE ] || fail "processing thread: $(policy_of processing)"
+[ "$(policy_of ledger-writer)" = SCHED_OTHER ] || fail "ledger writer: $(policy_of ledger-writer)"
+events2() { curl -sf "$API2/metrics" | sed -n 's/^siem_events_total //p'; }
+WAIT_SECONDS=120 wait_for_output 100 events2 || fail "background engine events: $(events2) of 100"
+kill -TERM "$ENGINE_PID"; wait "$ENGINE_PID" || fail "background engine exit"; ENGINE_PID=""
+pass "processing_priority background: processing thread SCHED_IDLE, ledger writer SCHED_OTHER, 100 of 100 events"

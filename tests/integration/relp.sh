@@ -101,7 +101,7 @@ def send(payload):
         pass
     s.close()
 send(b"this is not RELP\n" + os.urandom(512))
-send(b"1 open 5 hello\n" + os.urandom(64))
+send(b"1 open 5 hello\n")  # a well-formed frame; the offer lacks the required syslog command
 socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()
 PY
 errors() { curl -sf "$API/metrics" | sed -n 's/^siem_source_errors_total{source="relp-in".*} //p'; }
