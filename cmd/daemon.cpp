@@ -614,8 +614,8 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     core::name_this_thread("processing");
     if (config.pipeline.processing_background) {
       // Ingestion first: the idle class weighs this thread at 3 against a normal thread's
-      // 1024, so under overload the sources and the ledger keep their pace and events lag
-      // (the idle class still gets a share, so the stage never stops entirely).
+      // 1024, so when the CPUs are busy the sources and the ledger get them first and events
+      // lag (the idle class still gets a share, so the stage never stops entirely).
       sched_param idle{};
       if (const int e = pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle); e != 0) {
         std::fprintf(stderr, "siem: pipeline.processing_priority: background: %s\n",

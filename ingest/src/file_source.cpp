@@ -1,7 +1,5 @@
 #include "file_source.hpp"
 
-#include "siem/core/thread_name.hpp"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,7 +52,7 @@ auto FileSource::start(BatchQueue& out, const std::string& resume_position) -> c
     }
   }
   thread_ = std::jthread([this, &out](std::stop_token st) {
-    core::name_this_thread("src:" + options_.name);
+    name_source_thread();
     run(out, std::move(st));
   });
   return core::Status::ok();

@@ -1,7 +1,5 @@
 #include "glob_source.hpp"
 
-#include "siem/core/thread_name.hpp"
-
 #include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
@@ -125,7 +123,7 @@ auto GlobSource::start(BatchQueue& out, const std::string& resume_position) -> c
     return core::io_error("sources[" + options_.name + "].path: cannot expand " + options_.path);
   }
   thread_ = std::jthread([this, &out](const std::stop_token& st) {
-    core::name_this_thread("src:" + options_.name);
+    name_source_thread();
     run(out, st);
   });
   return core::Status::ok();

@@ -1,7 +1,5 @@
 #include "kafka_source.hpp"
 
-#include "siem/core/thread_name.hpp"
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -157,7 +155,7 @@ auto KafkaSource::start(BatchQueue& out, const std::string& resume_position) -> 
             where + ".topics: cannot subscribe: " + rd_kafka_err2str(e)};
   }
   thread_ = std::jthread([this, &out](const std::stop_token& st) {
-    core::name_this_thread("src:" + options_.name);
+    name_source_thread();
     run(out, st);
   });
   return core::Status::ok();

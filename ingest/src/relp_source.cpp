@@ -1,7 +1,5 @@
 #include "relp_source.hpp"
 
-#include "siem/core/thread_name.hpp"
-
 #include <sys/types.h>  // librelp.h uses size_t without including it
 extern "C" {            // librelp.h has no C++ guards
 #include <librelp.h>
@@ -44,13 +42,12 @@ thread_local RelpSource* t_engine_source = nullptr;
 /// calls: "relp session %d iRet %d, tearing it down" (librelp 1.11). A session ended by the
 /// client's close command (RELP_RET_SESSION_CLOSED) is normal; one the peer dropped
 /// (RELP_RET_SESSION_BROKEN) or opened twice (RELP_RET_SESSION_OPEN) reaches the error
-/// callback as well, so it is not counted twice;
-/// any other code is a protocol error: garbage, an invalid frame or an unacceptable offer. relp.sh
-/// checks that garbage is counted, so a librelp that words this differently fails that test rather
-/// than counting nothing.
+/// callback as well, so it is not counted twice; any other code is a protocol error: garbage,
+/// an invalid frame or an unacceptable offer. relp.sh checks that garbage is counted, so a
+/// librelp that words this differently fails that test rather than counting nothing.
 extern "C" void relp_debug(char* fmt, ...) {
   constexpr std::string_view kTeardown = "relp session %d iRet %d, tearing it down";
-  if (t_engine_source == nullptr || fmt == nullptr || fmt[0] != 'r'
+  if (t_engine_source == nullptr || fmt == nullptr
       || std::strncmp(fmt, kTeardown.data(), kTeardown.size()) != 0) {
     return;
   }
@@ -149,7 +146,7 @@ auto RelpSource::start(BatchQueue& out, const std::string& /*resume_position*/) 
   install_wake_handler();
   exited_.store(false);
   thread_ = std::jthread([this] {
-    core::name_this_thread("src:" + options_.name);
+    name_source_thread();
     t_engine_source = this;
     const relpRetVal run_rc = relpEngineRun(engine_);
     if (run_rc != RELP_RET_OK && __atomic_load_n(&shutdown_flag_, __ATOMIC_SEQ_CST) == 0) {

@@ -1,5 +1,7 @@
 #include "siem/ingest/source.hpp"
 
+#include "siem/core/thread_name.hpp"
+
 #include "file_source.hpp"
 #include "glob_source.hpp"
 #include "kafka_source.hpp"
@@ -56,6 +58,10 @@ auto SourceOptions::validate() const -> core::Status {
     return core::invalid_argument(where + ".batch_records: must be 1 .. 1000000");
   }
   return core::Status::ok();
+}
+
+void Source::name_source_thread() const {
+  core::name_this_thread("src:" + options_.name);
 }
 
 auto Source::new_batch(std::size_t reserve) const -> core::RawBatch {

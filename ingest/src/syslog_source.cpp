@@ -1,7 +1,5 @@
 #include "syslog_source.hpp"
 
-#include "siem/core/thread_name.hpp"
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -162,7 +160,7 @@ auto SyslogSource::start(BatchQueue& out, const std::string& /*resume_position*/
   bound_ = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
            + std::to_string(bound_port);
   thread_ = std::jthread([this, &out](std::stop_token st) {
-    core::name_this_thread("src:" + options_.name);
+    name_source_thread();
     run(out, std::move(st));
   });
   return core::Status::ok();

@@ -77,6 +77,15 @@ auto kafka_options(const std::string& brokers) -> ingest::SourceOptions {
   return o;
 }
 
+/// Polls `done` every 20 ms until it holds or 20 s passed.
+template <typename Done>
+void wait_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
 /// Pops batches until `n` records arrived or `limit` passed.
 auto collect_kafka(ingest::BatchQueue& q, std::size_t n, std::chrono::seconds limit = 20s)
     -> std::vector<core::RawBatch> {
@@ -180,21 +189,14 @@ BOOST_AUTO_TEST_CASE(kafka_source_resumes_commits_and_applies_back_pressure) {
   BOOST_REQUIRE(first.has_value());
   BOOST_REQUIRE((*first)->start(q, "").is_ok());
   // Wait until the queue is full, then give the source time to run ahead if it would.
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (q.size() == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
+  wait_until([&] { return q.size() != 0; });
   std::this_thread::sleep_for(1s);
   const auto read_while_full = (*first)->counters().records.load();
   BOOST_TEST_MESSAGE("records read while the queue was full: " << read_while_full);
   // The batch in the queue, the held one, and at most one more fetched before the pause.
   BOOST_TEST(read_while_full <= 3 * o.batch_records);
   // Blocked for longer than the source waits before pausing (500 ms): the pause is counted.
-  const auto pause_deadline = std::chrono::steady_clock::now() + 20s;
-  while ((*first)->counters().pauses.load() == 0
-         && std::chrono::steady_clock::now() < pause_deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
+  wait_until([&] { return (*first)->counters().pauses.load() != 0; });
   BOOST_TEST((*first)->counters().pauses.load() >= 1U);
   auto batches = collect_kafka(q, 2 * kPerPartition);
   check_records(batches, {{0, 0}, {1, 0}});
@@ -223,10 +225,7 @@ BOOST_AUTO_TEST_CASE(kafka_source_resumes_commits_and_applies_back_pressure) {
   ingest::BatchQueue q3(1000);
   auto third = ingest::make_source(o, g_kafka_clock);
   BOOST_REQUIRE((*third)->start(q3, "").is_ok());
-  const auto until = std::chrono::steady_clock::now() + 20s;
-  while ((*third)->partition_lags().size() < 2 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(50ms);
-  }
+  wait_until([&] { return (*third)->partition_lags().size() >= 2; });
   std::this_thread::sleep_for(500ms);
   const auto lags = (*third)->partition_lags();
   BOOST_REQUIRE(lags.size() == 2U);

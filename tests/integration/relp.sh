@@ -32,18 +32,27 @@ start_engine() {
 }
 start_engine
 
-# Garbage first: librelp closes that session; the engine goes on and stores none of it.
-python3 - "$RELP_PORT" <<'PY'
+# send_raw EXPR...: one connection to the RELP port per Python bytes expression, sent and held
+# until the engine closes it (at most 5 s); an empty payload is a connection dropped at once.
+send_raw() {
+  python3 - "$RELP_PORT" "$@" <<'PY'
 import os, socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(b"this is not RELP\n" + os.urandom(4096))
-s.settimeout(5)
-try:
-    s.recv(100)
-except OSError:
-    pass
-s.close()
+for expr in sys.argv[2:]:
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    payload = eval(expr)
+    if payload:
+        s.sendall(payload)
+        s.settimeout(5)
+        try:
+            s.recv(100)
+        except OSError:
+            pass
+    s.close()
 PY
+}
+
+# Garbage first: librelp closes that session; the engine goes on and stores none of it.
+send_raw 'b"this is not RELP\n" + os.urandom(4096)'
 
 python3 - "$WORK/lines.txt" <<'PY'
 import sys
@@ -89,21 +98,8 @@ grep -Eq '^siem_source_errors_total\{source="relp-in".*\} 0$' "$WORK/metrics" \
 # Garbage is counted: bytes that are not RELP, and an open command with a malformed offer.
 # A connection dropped without RELP's close is a broken session, counted once (librelp reports
 # it through its error callback and its teardown alike).
-python3 - "$RELP_PORT" <<'PY'
-import os, socket, sys
-def send(payload):
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-    s.sendall(payload)
-    s.settimeout(5)
-    try:
-        s.recv(100)
-    except OSError:
-        pass
-    s.close()
-send(b"this is not RELP\n" + os.urandom(512))
-send(b"1 open 5 hello\n")  # a well-formed frame; the offer lacks the required syslog command
-socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()
-PY
+# The bad offer is a well-formed frame whose offer lacks the required syslog command.
+send_raw 'b"this is not RELP\n" + os.urandom(512)' 'b"1 open 5 hello\n"' 'b""'
 errors() { curl -sf "$API/metrics" | sed -n 's/^siem_source_errors_total{source="relp-in".*} //p'; }
 wait_for_output 3 errors || fail "errors: $(errors), expected 3 (garbage, bad offer, dropped)"
 sleep 0.5

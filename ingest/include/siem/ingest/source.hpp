@@ -144,6 +144,10 @@ protected:
 
   [[nodiscard]] auto new_batch(std::size_t reserve) const -> core::RawBatch;
 
+  /// Names the calling thread "src:<name>", as `top -H` and perf show it; each source's
+  /// thread calls it first.
+  void name_source_thread() const;
+
   /// Runs the batch hook, queues the batch (blocking while the queue is full) and puts a
   /// fresh one in its place. False once the queue is closed.
   auto deliver(BatchQueue& out, core::RawBatch& batch) -> bool {
