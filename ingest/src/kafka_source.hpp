@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,6 +20,11 @@ namespace siem::ingest::detail {
 /// Checks the Kafka keys of `options` (brokers, topics, group, offsets, and that librdkafka
 /// accepts every property). Errors: invalid_argument naming the key ("sources[k].properties.x").
 auto validate_kafka_options(const SourceOptions& options, const std::string& where) -> core::Status;
+
+/// The value librdkafka would be given for `key` by a source with `options` (defaults of the
+/// source's own included); nullopt when the configuration is invalid. For tests.
+auto kafka_consumer_property(const SourceOptions& options, const std::string& key)
+    -> std::optional<std::string>;
 
 /// A librdkafka high-level consumer in a consumer group (cooperative-sticky assignment,
 /// manual commits). Delivery:

@@ -4,6 +4,7 @@
 #include "siem/ingest/source.hpp"
 
 #include "kafka_position.hpp"
+#include "kafka_source.hpp"
 #include <boost/test/unit_test.hpp>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -172,6 +173,22 @@ BOOST_AUTO_TEST_CASE(kafka_options_validation_names_the_key) {
                   {"sasl.username", "u"},
                   {"sasl.password", "p"}};
   BOOST_TEST(o.validate().is_ok());
+}
+
+// Fetches default to 4 MiB (not librdkafka's 50 MiB); sizing fetches or messages in
+// `properties` leaves the choice to the user and librdkafka.
+BOOST_AUTO_TEST_CASE(kafka_fetch_size_defaults_to_4_mib_unless_properties_size_it) {
+  using ingest::detail::kafka_consumer_property;
+  auto o = kafka_options("127.0.0.1:9092");
+  BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "4194304");
+  o.properties = {{"fetch.max.bytes", "1048576"}};
+  BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "1048576");
+  o.properties = {{"message.max.bytes", "8388608"}};
+  BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "52428800");
+  o.properties = {{"receive.message.max.bytes", "2000000"}};
+  BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "52428800");
+  o.properties = {{"no.such.property", "1"}};
+  BOOST_TEST(!kafka_consumer_property(o, "fetch.max.bytes").has_value());
 }
 
 // One consumer reads everything through a one-batch queue (so it is paused most of the
