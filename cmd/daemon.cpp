@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -696,6 +697,26 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
     }
   }
 
+  // Retention (store.retention_days): at start, then hourly, on a thread of its own, so that
+  // reading an hour of expired ledger blocks never holds up the ledger writer.
+  std::jthread retention([&](const std::stop_token& stop) {
+    core::name_this_thread("retention");
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      if (auto expired = store.expire(clock.now_ms(), stop); !expired) {
+        std::fprintf(stderr, "siem: retention: %s\n", expired.error().to_string().c_str());
+      } else {
+        for (const auto& [eng, through] : *expired) {
+          std::fprintf(stderr, "siem: retention: engagement %s: records through %llu expired\n",
+                       eng.c_str(), static_cast<unsigned long long>(through));
+        }
+      }
+      std::unique_lock lock(mu);
+      wake.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
+    }
+  });
+
   SilenceWatch silence(store, clock, sources, sinks);
   api::Server server(config.api, store, clock);
   server.set_metrics_source([&] {
@@ -812,6 +833,8 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   for (auto& s : sources) {
     s->stop();
   }
+  retention.request_stop();
+  retention.join();
   raw_q.close();
   writer.join();
   worker.join();

@@ -594,7 +594,6 @@ struct Store::Impl {
   std::shared_mutex engagements_mu;
   std::map<std::string, std::unique_ptr<Engagement>, std::less<>> engagements;
   std::mutex anchor_mu;  // appends to the anchor file
-  std::atomic<core::TimeMs> last_expiry_run{0};
   std::mutex audit_mu;
   std::uint64_t audit_seq = 0;
   std::string audit_head;
@@ -1061,10 +1060,6 @@ auto Store::sync() -> Status {
   }
   for (const auto& name : due) {
     SIEM_TRY_ASSIGN([[maybe_unused]] const auto cp, checkpoint(name));
-  }
-  if (now - impl_->last_expiry_run >= 3'600'000) {  // retention, hourly
-    impl_->last_expiry_run = now;
-    SIEM_TRY_ASSIGN([[maybe_unused]] const auto expired, expire(now));
   }
   return Status::ok();
 }
@@ -2043,7 +2038,8 @@ auto Store::set_legal_hold(std::string_view engagement, bool on, std::string_vie
   return append_audit(audit);
 }
 
-auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string, std::uint64_t>>> {
+auto Store::expire(core::TimeMs now, const std::stop_token& stop)
+    -> Result<std::vector<std::pair<std::string, std::uint64_t>>> {
   std::vector<std::pair<std::string, std::uint64_t>> out;
   if (impl_->options.read_only) {
     return core::invalid_argument("expiry needs the store opened for writing");
@@ -2051,8 +2047,20 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
   const core::TimeMs cutoff =
       now - static_cast<core::TimeMs>(impl_->options.retention_days) * 86'400'000;
   bool any_hold = false;  // the audit trail is shared: any legal hold keeps all of it
-  std::shared_lock lock(impl_->engagements_mu);
-  for (auto& [name, e] : impl_->engagements) {
+  // Not under engagements_mu while it works: a new engagement's first batch takes that lock
+  // exclusively. Engagements leave only by purge, which needs the engine stopped.
+  std::vector<Engagement*> engagements;
+  {
+    std::shared_lock lock(impl_->engagements_mu);
+    for (auto& [name, e] : impl_->engagements) {
+      engagements.push_back(e.get());
+    }
+  }
+  for (auto* e : engagements) {
+    if (stop.stop_requested()) {
+      return out;
+    }
+    const std::string& name = e->name;
     auto* db = e->inst->db.get();
     std::string hold;
     if (db->Get(rocksdb::ReadOptions{}, e->meta, "legal_hold", &hold).ok()) {
@@ -2083,14 +2091,23 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
                               + core::format_rfc3339(cutoff)}));
       }
     }
-    std::lock_guard alock(e->append_mu);
-    // Whole blocks from the start whose every record is older than the cutoff.
+    std::uint64_t newest = 0;
+    {
+      std::lock_guard alock(e->append_mu);
+      newest = e->last_seq;
+    }
+    // Whole blocks from the start whose every record is older than the cutoff. Read without
+    // the ledger lock (an hour of blocks at a high rate takes minutes to decode): blocks
+    // before the newest are never written again, so the writer goes on appending meanwhile.
     std::uint64_t through = 0;
     std::uint64_t records = 0;
     std::string head;
     std::uint64_t keep_from = 0;  // key of the first block kept
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->raw));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (stop.stop_requested()) {  // nothing written yet: the next run starts over
+        return out;
+      }
       const auto first = detail::get_be64(it->key().ToString());
       bool old = true;
       std::uint64_t last = first;
@@ -2104,7 +2121,7 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
                                   ++n;
                                   return old;
                                 }));
-      if (!old || last >= e->last_seq) {  // the newest block always stays: it holds the head
+      if (!old || last >= newest) {  // the newest block always stays: it holds the head
         keep_from = first;
         break;
       }
@@ -2112,9 +2129,11 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
       head = std::move(last_hash);
       records += n;
     }
+    SIEM_TRY(map_status(it->status(), "ledger expiry"));
     if (through == 0) {
       continue;
     }
+    std::lock_guard alock(e->append_mu);
     if (!e->signing_key) {
       SIEM_TRY_ASSIGN(e->signing_key, detail::load_signing_key(key_dir_of(impl_->options), name));
     }
@@ -2152,7 +2171,6 @@ auto Store::expire(core::TimeMs now) -> Result<std::vector<std::pair<std::string
     SIEM_TRY(map_status(db->Write(wo, &del), "expiry"));
     out.emplace_back(name, through);
   }
-  lock.unlock();
   if (!any_hold) {
     SIEM_TRY_ASSIGN(const auto entries, impl_->expire_audit(cutoff));
     if (entries > 0) {

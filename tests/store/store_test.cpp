@@ -20,6 +20,8 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <stop_token>
+#include <thread>
 
 BOOST_TEST_DONT_PRINT_LOG_VALUE(siem::core::StatusCode)
 
@@ -1149,4 +1151,66 @@ BOOST_AUTO_TEST_CASE(retention_expires_whole_old_blocks_after_signed_checkpoint)
   BOOST_TEST(rep.problem.find("expiry checkpoint is malformed or its signature is invalid")
                  != std::string::npos,
              rep.problem);
+}
+
+// The engine expires on a thread of its own while the ledger writer appends: the expiry reads
+// the old blocks without the ledger lock and takes it only to write. Whatever interleaving
+// the threads get, exactly the old blocks go, every new record stays and the chain verifies
+// on from the expiry. A stop requested before the run writes nothing.
+BOOST_AUTO_TEST_CASE(retention_runs_while_the_ledger_is_appended_to) {
+  siem::test::TempDir tmp;
+  const std::int64_t now = siem::core::SystemClock{}.now_ms();
+  const std::int64_t day = 86'400'000;
+  StoreOptions o;
+  o.data_dir = tmp.path();
+  o.retention_days = 1;
+  auto opened = Store::open(o);
+  BOOST_REQUIRE(opened.has_value());
+  auto& s = **opened;
+  auto block = [](std::int64_t t, int n) {
+    siem::core::RawBatch b;
+    b.source = "fw";
+    b.engagement = "default";
+    for (int i = 0; i < n; ++i) {
+      b.records.push_back(
+          {"line " + std::to_string(t) + "/" + std::to_string(i), "fw", "p", "", t + i});
+    }
+    return b;
+  };
+  constexpr int kOldBlocks = 40;
+  constexpr int kPerBlock = 500;
+  for (int i = 0; i < kOldBlocks; ++i) {
+    BOOST_REQUIRE(s.append(block(now - 10 * day + i * kPerBlock, kPerBlock)).has_value());
+  }
+  // The newest block, which always stays, is already a new one: all old blocks can go.
+  BOOST_REQUIRE(s.append(block(now, kPerBlock)).has_value());
+  BOOST_REQUIRE(s.sync().is_ok());
+
+  std::stop_source stopped;
+  stopped.request_stop();
+  BOOST_TEST(s.expire(now, stopped.get_token()).value().empty());
+  BOOST_TEST(s.read_raw("default", 1).has_value());
+
+  siem::core::Result<std::vector<std::pair<std::string, std::uint64_t>>> expired =
+      std::vector<std::pair<std::string, std::uint64_t>>{};
+  std::thread retention([&] { expired = s.expire(now); });
+  constexpr int kNewBlocks = 40;
+  for (int i = 1; i <= kNewBlocks; ++i) {
+    BOOST_REQUIRE(s.append(block(now + i * kPerBlock, kPerBlock)).has_value());
+    BOOST_REQUIRE(s.sync().is_ok());
+  }
+  retention.join();
+  BOOST_REQUIRE_MESSAGE(expired.has_value(), expired.error().to_string());
+  BOOST_REQUIRE(expired->size() == 1U);
+  constexpr std::uint64_t kOld = std::uint64_t{kOldBlocks} * kPerBlock;
+  BOOST_TEST(expired->at(0).second == kOld);
+  BOOST_TEST(s.read_raw("default", kOld).error().code() == siem::core::StatusCode::not_found);
+  BOOST_TEST(s.read_raw("default", kOld + 1).has_value());
+  const std::uint64_t kept = std::uint64_t{kNewBlocks + 1} * kPerBlock;
+  BOOST_TEST(s.read_raw("default", kOld + kept).has_value());
+  BOOST_TEST(s.stats().value().totals.raw_records == kept);
+  auto rep = s.verify("default", "").value().at(0);
+  BOOST_TEST(rep.ok, rep.problem);
+  BOOST_TEST(rep.expired_through == kOld);
+  BOOST_TEST(rep.records_checked == kept);
 }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -372,8 +373,12 @@ public:
   /// signed expiry checkpoint (through which record, the chain head there, the cutoff) is
   /// stored and published to the anchor file, so that verify reports the expiry instead of
   /// missing records and can still check the chain from there. Returns, per engagement that
-  /// expired something, its name and the last expired sequence. sync() runs this hourly.
-  auto expire(core::TimeMs now) -> core::Result<std::vector<std::pair<std::string, std::uint64_t>>>;
+  /// expired something, its name and the last expired sequence. The engine runs this hourly on
+  /// a thread of its own: it reads the blocks it removes without the ledger lock and takes it
+  /// only to write the expiry, so appends go on meanwhile. A requested `stop` ends the run
+  /// before the next block it would read (what was not yet written is left for the next run).
+  auto expire(core::TimeMs now, const std::stop_token& stop = {})
+      -> core::Result<std::vector<std::pair<std::string, std::uint64_t>>>;
 
   /// Puts an engagement on legal hold (nothing expires) or takes it off; audited.
   /// Errors: not_found.
