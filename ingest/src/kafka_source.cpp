@@ -21,17 +21,19 @@ constexpr auto kBlockBeforePause = 500ms;
 constexpr auto kCommitInterval = 200ms;
 /// How long an assignment waits for the group's committed offsets.
 constexpr int kCommittedTimeoutMs = 10'000;
-/// fetch.max.bytes unless `properties` size fetches or messages (librdkafka's default is
-/// 50 MiB). A broker's fetch response fills this much; responses of more than 32 MiB are
-/// beyond glibc's largest mmap threshold, so every one is a fresh mmap whose pages fault in
-/// and are unmapped again. 4 MiB responses reuse heap memory: 22 % more records/s and 10-20 %
-/// less CPU per record on bench/ingest.py's Kafka run (bench/README.md), and still 4 MiB per
-/// broker round trip.
+/// fetch.max.bytes unless `properties` size fetches, messages or the fetch queue (librdkafka's
+/// default is 50 MiB). A broker's fetch response fills this much; responses of more than
+/// 32 MiB are beyond glibc's largest mmap threshold, so every one is a fresh mapping whose
+/// pages fault in and are unmapped again. With 4 MiB, bench/ingest.py's Kafka run stored
+/// 186-199 k instead of 150-162 k records/s, with 10-20 % less CPU (bench/README.md).
 constexpr std::string_view kFetchMaxBytes = "4194304";
 /// Properties whose presence leaves fetch.max.bytes to librdkafka: it must be at least
-/// message.max.bytes and below receive.message.max.bytes.
-constexpr std::string_view kFetchSizing[] = {"fetch.max.bytes", "message.max.bytes",
-                                             "receive.message.max.bytes"};
+/// message.max.bytes and below receive.message.max.bytes, a partition's share
+/// (max.partition.fetch.bytes, alias fetch.message.max.bytes) fits in it, and librdkafka
+/// lowers it to queued.max.messages.kbytes only when it is not set.
+constexpr std::string_view kFetchSizing[] = {
+    "fetch.max.bytes",           "message.max.bytes",       "receive.message.max.bytes",
+    "max.partition.fetch.bytes", "fetch.message.max.bytes", "queued.max.messages.kbytes"};
 
 struct ConfDeleter {
   void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }

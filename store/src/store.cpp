@@ -595,6 +595,7 @@ struct Store::Impl {
   std::map<std::string, std::unique_ptr<Engagement>, std::less<>> engagements;
   std::mutex anchor_mu;  // appends to the anchor file
   std::mutex audit_mu;
+  std::mutex expire_mu;  // one expiry at a time: two could write their expiries out of order
   std::uint64_t audit_seq = 0;
   std::string audit_head;
 
@@ -2044,6 +2045,7 @@ auto Store::expire(core::TimeMs now, const std::stop_token& stop)
   if (impl_->options.read_only) {
     return core::invalid_argument("expiry needs the store opened for writing");
   }
+  std::lock_guard serial(impl_->expire_mu);
   const core::TimeMs cutoff =
       now - static_cast<core::TimeMs>(impl_->options.retention_days) * 86'400'000;
   bool any_hold = false;  // the audit trail is shared: any legal hold keeps all of it
@@ -2062,8 +2064,11 @@ auto Store::expire(core::TimeMs now, const std::stop_token& stop)
     }
     const std::string& name = e->name;
     auto* db = e->inst->db.get();
-    std::string hold;
-    if (db->Get(rocksdb::ReadOptions{}, e->meta, "legal_hold", &hold).ok()) {
+    const auto on_hold = [&] {
+      std::string hold;
+      return db->Get(rocksdb::ReadOptions{}, e->meta, "legal_hold", &hold).ok();
+    };
+    if (on_hold()) {
       any_hold = true;
       continue;
     }
@@ -2105,10 +2110,13 @@ auto Store::expire(core::TimeMs now, const std::stop_token& stop)
     std::uint64_t keep_from = 0;  // key of the first block kept
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, e->raw));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const auto first = detail::get_be64(it->key().ToString());
+      if (impl_->options.expiry_block_hook) {
+        impl_->options.expiry_block_hook(name, first);
+      }
       if (stop.stop_requested()) {  // nothing written yet: the next run starts over
         return out;
       }
-      const auto first = detail::get_be64(it->key().ToString());
       bool old = true;
       std::uint64_t last = first;
       std::string last_hash;
@@ -2134,6 +2142,10 @@ auto Store::expire(core::TimeMs now, const std::stop_token& stop)
       continue;
     }
     std::lock_guard alock(e->append_mu);
+    if (on_hold()) {  // placed while the blocks were read
+      any_hold = true;
+      continue;
+    }
     if (!e->signing_key) {
       SIEM_TRY_ASSIGN(e->signing_key, detail::load_signing_key(key_dir_of(impl_->options), name));
     }

@@ -175,18 +175,34 @@ BOOST_AUTO_TEST_CASE(kafka_options_validation_names_the_key) {
   BOOST_TEST(o.validate().is_ok());
 }
 
-// Fetches default to 4 MiB (not librdkafka's 50 MiB); sizing fetches or messages in
-// `properties` leaves the choice to the user and librdkafka.
+// Fetches default to 4 MiB (not librdkafka's 50 MiB); sizing fetches, messages or the fetch
+// queue in `properties` leaves the choice to the user and librdkafka.
 BOOST_AUTO_TEST_CASE(kafka_fetch_size_defaults_to_4_mib_unless_properties_size_it) {
   using ingest::detail::kafka_consumer_property;
+  std::string librdkafka_default(32, '\0');
+  {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    std::size_t size = librdkafka_default.size();
+    BOOST_REQUIRE(rd_kafka_conf_get(conf, "fetch.max.bytes", librdkafka_default.data(), &size)
+                  == RD_KAFKA_CONF_OK);
+    librdkafka_default.resize(size - 1);
+    rd_kafka_conf_destroy(conf);
+  }
+  BOOST_TEST(librdkafka_default != "4194304");
   auto o = kafka_options("127.0.0.1:9092");
   BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "4194304");
   o.properties = {{"fetch.max.bytes", "1048576"}};
   BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "1048576");
-  o.properties = {{"message.max.bytes", "8388608"}};
-  BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "52428800");
-  o.properties = {{"receive.message.max.bytes", "2000000"}};
-  BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == "52428800");
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"message.max.bytes", "8388608"},
+                                                        {"receive.message.max.bytes", "60000000"},
+                                                        {"max.partition.fetch.bytes", "8388608"},
+                                                        {"fetch.message.max.bytes", "8388608"},
+                                                        {"queued.max.messages.kbytes", "2048"}}) {
+    BOOST_TEST_INFO(key);
+    o.properties = {{key, value}};
+    BOOST_TEST(kafka_consumer_property(o, "fetch.max.bytes").value_or("") == librdkafka_default);
+  }
   o.properties = {{"no.such.property", "1"}};
   BOOST_TEST(!kafka_consumer_property(o, "fetch.max.bytes").has_value());
 }

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <limits>
 #include <stop_token>
@@ -1153,17 +1154,25 @@ BOOST_AUTO_TEST_CASE(retention_expires_whole_old_blocks_after_signed_checkpoint)
              rep.problem);
 }
 
-// The engine expires on a thread of its own while the ledger writer appends: the expiry reads
-// the old blocks without the ledger lock and takes it only to write. Whatever interleaving
-// the threads get, exactly the old blocks go, every new record stays and the chain verifies
-// on from the expiry. A stop requested before the run writes nothing.
+// The engine expires on a thread of its own while the ledger writer appends. The expiry is
+// held inside its read of the old blocks (the test hook) while appends and group commits
+// must still go through; then exactly the old blocks go, every new record stays and the chain
+// verifies on from the expiry. A stop requested during the read writes nothing.
 BOOST_AUTO_TEST_CASE(retention_runs_while_the_ledger_is_appended_to) {
   siem::test::TempDir tmp;
   const std::int64_t now = siem::core::SystemClock{}.now_ms();
   const std::int64_t day = 86'400'000;
+  int blocks_read = 0;
+  std::function<void()> at_second_block = [] {
+  };
   StoreOptions o;
   o.data_dir = tmp.path();
   o.retention_days = 1;
+  o.expiry_block_hook = [&](std::string_view, std::uint64_t) {
+    if (++blocks_read == 2) {
+      at_second_block();
+    }
+  };
   auto opened = Store::open(o);
   BOOST_REQUIRE(opened.has_value());
   auto& s = **opened;
@@ -1186,19 +1195,50 @@ BOOST_AUTO_TEST_CASE(retention_runs_while_the_ledger_is_appended_to) {
   BOOST_REQUIRE(s.append(block(now, kPerBlock)).has_value());
   BOOST_REQUIRE(s.sync().is_ok());
 
-  std::stop_source stopped;
-  stopped.request_stop();
-  BOOST_TEST(s.expire(now, stopped.get_token()).value().empty());
+  // Stopped at its second block, or put on hold then: nothing expires.
+  std::stop_source stopper;
+  at_second_block = [&] {
+    stopper.request_stop();
+  };
+  BOOST_TEST(s.expire(now, stopper.get_token()).value().empty());
+  BOOST_TEST(blocks_read == 2);
+  blocks_read = 0;
+  at_second_block = [&] {
+    BOOST_REQUIRE(s.set_legal_hold("default", true, "Li Na", "").is_ok());
+  };
+  BOOST_TEST(s.expire(now).value().empty());
+  BOOST_TEST(blocks_read > 2);  // read on, then found the hold before writing
+  BOOST_REQUIRE(s.set_legal_hold("default", false, "Li Na", "").is_ok());
   BOOST_TEST(s.read_raw("default", 1).has_value());
+  BOOST_TEST(s.verify("default", "").value().at(0).expired_through == 0U);
 
+  // Held inside the read while the ledger is appended to and committed.
+  blocks_read = 0;
+  std::promise<void> parked;
+  std::promise<void> resume;
+  at_second_block = [&, resumed = resume.get_future().share()] {
+    parked.set_value();
+    resumed.wait();
+  };
   siem::core::Result<std::vector<std::pair<std::string, std::uint64_t>>> expired =
       std::vector<std::pair<std::string, std::uint64_t>>{};
   std::thread retention([&] { expired = s.expire(now); });
+  BOOST_REQUIRE(parked.get_future().wait_for(std::chrono::seconds(30))
+                == std::future_status::ready);
   constexpr int kNewBlocks = 40;
-  for (int i = 1; i <= kNewBlocks; ++i) {
-    BOOST_REQUIRE(s.append(block(now + i * kPerBlock, kPerBlock)).has_value());
-    BOOST_REQUIRE(s.sync().is_ok());
-  }
+  auto appends = std::async(std::launch::async, [&] {
+    for (int i = 1; i <= kNewBlocks; ++i) {
+      if (!s.append(block(now + i * kPerBlock, kPerBlock)).has_value() || !s.sync().is_ok()) {
+        return false;
+      }
+    }
+    return true;
+  });
+  // Were the ledger lock held while the expiry reads, these would wait for it.
+  const bool went_on = appends.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  resume.set_value();
+  BOOST_TEST(went_on);
+  BOOST_TEST(appends.get());
   retention.join();
   BOOST_REQUIRE_MESSAGE(expired.has_value(), expired.error().to_string());
   BOOST_REQUIRE(expired->size() == 1U);

@@ -56,6 +56,9 @@ struct StoreOptions {
   bool read_only = false;
   /// RocksDB block cache per instance, MiB.
   std::size_t block_cache_mb = 64;
+  /// Tests: called by expire() with (engagement, first sequence) before it reads each raw
+  /// block, without any store lock held.
+  std::function<void(std::string_view, std::uint64_t)> expiry_block_hook{};
 
   [[nodiscard]] auto validate() const -> core::Status;
 };
@@ -375,8 +378,9 @@ public:
   /// missing records and can still check the chain from there. Returns, per engagement that
   /// expired something, its name and the last expired sequence. The engine runs this hourly on
   /// a thread of its own: it reads the blocks it removes without the ledger lock and takes it
-  /// only to write the expiry, so appends go on meanwhile. A requested `stop` ends the run
-  /// before the next block it would read (what was not yet written is left for the next run).
+  /// only to write the expiry, so appends go on meanwhile; a legal hold placed during the read
+  /// is honoured. A requested `stop` ends the run before the next block it would read (what
+  /// was not yet written is left for the next run). Calls are serialised.
   auto expire(core::TimeMs now, const std::stop_token& stop = {})
       -> core::Result<std::vector<std::pair<std::string, std::uint64_t>>>;
 
