@@ -16,12 +16,7 @@ stop_helpers() {
 }
 trap stop_helpers EXIT
 
-mkfifo "$WORK/mock.in"
-"$MOCK" --brokers 1 --topic siem-anchors:1 <"$WORK/mock.in" >"$WORK/mock.out" 2>"$WORK/mock.log" &
-MOCK_PID=$!
-exec 3>"$WORK/mock.in"
-WAIT_SECONDS=10 wait_for test -s "$WORK/mock.out" || fail "mock cluster did not start: $(cat "$WORK/mock.log")"
-BOOT=$(head -1 "$WORK/mock.out")
+start_mock_cluster --brokers 1 --topic siem-anchors:1
 pass "mock cluster at $BOOT"
 
 python3 -c '

@@ -27,12 +27,7 @@ stop_helpers() {
 trap stop_helpers EXIT
 
 # --- mock cluster, driven through a FIFO ("down 2", "up 2")
-mkfifo "$WORK/mock.in"
-"$MOCK" --brokers 3 --topic logs:6 <"$WORK/mock.in" >"$WORK/mock.out" 2>"$WORK/mock.log" &
-MOCK_PID=$!
-exec 3>"$WORK/mock.in"
-WAIT_SECONDS=10 wait_for test -s "$WORK/mock.out" || fail "mock cluster did not start: $(cat "$WORK/mock.log")"
-BOOT=$(head -1 "$WORK/mock.out")
+start_mock_cluster --brokers 3 --topic logs:6
 mock() {  # mock COMMAND: send it and wait for its "ok"
   local before
   before=$(grep -c '^ok$' "$WORK/mock.out" || true)

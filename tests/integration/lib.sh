@@ -37,5 +37,19 @@ wait_for_output() {
   done
 }
 
+# start_mock_cluster ARGS... : librdkafka's mock cluster ($MOCK, tests/ingest/kafka_mock_cluster)
+# with ARGS (--brokers N --topic NAME:PARTITIONS ...), driven through the FIFO $WORK/mock.in,
+# held open on fd 3 (commands: "down 2", "up 2"; each answered "ok" in $WORK/mock.out). Sets
+# MOCK_PID and BOOT (its bootstrap servers); stop the mock in the script's EXIT trap.
+start_mock_cluster() {
+  mkfifo "$WORK/mock.in"
+  "$MOCK" "$@" <"$WORK/mock.in" >"$WORK/mock.out" 2>"$WORK/mock.log" &
+  MOCK_PID=$!
+  exec 3>"$WORK/mock.in"
+  WAIT_SECONDS=10 wait_for test -s "$WORK/mock.out" \
+    || fail "mock cluster did not start: $(cat "$WORK/mock.log")"
+  BOOT=$(head -1 "$WORK/mock.out")
+}
+
 # json EXPR < doc : evaluate a Python expression over the parsed JSON document `d`
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r if not isinstance(r,(dict,list)) else json.dumps(r))"; }

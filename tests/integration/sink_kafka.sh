@@ -18,12 +18,7 @@ stop_helpers() {
 }
 trap stop_helpers EXIT
 
-mkfifo "$WORK/mock.in"
-"$MOCK" --brokers 3 --topic siem-incidents:3 --topic siem-alerts:2 <"$WORK/mock.in" >"$WORK/mock.out" 2>"$WORK/mock.log" &
-MOCK_PID=$!
-exec 3>"$WORK/mock.in"
-WAIT_SECONDS=10 wait_for test -s "$WORK/mock.out" || fail "mock cluster did not start: $(cat "$WORK/mock.log")"
-BOOT=$(head -1 "$WORK/mock.out")
+start_mock_cluster --brokers 3 --topic siem-incidents:3 --topic siem-alerts:2
 pass "mock cluster at $BOOT"
 
 ATTACKER=203.0.113.9
