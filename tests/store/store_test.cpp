@@ -10,6 +10,7 @@
 #include "encryption.hpp"
 #include "engagement_db.hpp"
 #include "event_block.hpp"
+#include "event_index.hpp"
 #include "incident_history.hpp"
 #include "temp_dir.hpp"
 #include <boost/test/unit_test.hpp>
@@ -1253,4 +1254,50 @@ BOOST_AUTO_TEST_CASE(retention_runs_while_the_ledger_is_appended_to) {
   BOOST_TEST(rep.ok, rep.problem);
   BOOST_TEST(rep.expired_through == kOld);
   BOOST_TEST(rep.records_checked == kept);
+}
+
+// A segment's keys go to a table file in strictly ascending byte order. The sort compares the
+// first 16 bytes of each key as integers and the rest only on a tie: IPv4 addresses of one /24
+// (equal in their first 16 key bytes), values that are prefixes of others, long values that
+// differ late and values of every field must still come out in byte order, each once.
+BOOST_AUTO_TEST_CASE(segment_index_writes_keys_in_byte_order) {
+  using siem::store::detail::indexed_field_id;
+  siem::store::detail::SegmentIndex index;
+  index.reset(3);
+  const std::vector<std::pair<std::string, std::string>> values = {
+      {"source.ip", "10.0.0.5"},
+      {"source.ip", "10.0.0.3"},
+      {"source.ip", "10.0.0.200"},
+      {"source.ip", "10.0.1.1"},
+      {"source.ip", "2001:db8::1"},
+      {"destination.ip", "10.0.0.3"},
+      {"destination.ip", "192.168.1.1"},
+      {"user.name", "admin"},
+      {"user.name", "admin2"},
+      {"user.name", "adm"},
+      {"user.name", "a"},
+      {"user.name", std::string("nul\0byte", 8)},
+      {"user.name", "a-very-long-user-name-that-differs-late-1"},
+      {"user.name", "a-very-long-user-name-that-differs-late-0"},
+      {"host.name", "web-01"},
+      {"host.name", "web-01"},  // the same value again: one key
+      {"rule.id", "1001"},
+      {"rule.id", "100"},
+  };
+  const std::uint64_t block = std::uint64_t{3} << siem::store::detail::kSegmentBits;
+  std::uint32_t i = 0;
+  for (const auto& [field, value] : values) {
+    index.add(indexed_field_id(field), value, block, i++);
+  }
+  index.add_block(block, values.size(), std::nullopt, std::nullopt);
+  std::vector<std::string> keys;
+  BOOST_REQUIRE(index
+                    .write([&](std::string_view k, std::string_view) {
+                      keys.emplace_back(k);
+                      return siem::core::Status::ok();
+                    })
+                    .is_ok());
+  BOOST_TEST(keys.size() == 1 + values.size() - 1);  // the summary, each distinct value once
+  BOOST_TEST(std::is_sorted(keys.begin(), keys.end()));
+  BOOST_TEST((std::adjacent_find(keys.begin(), keys.end()) == keys.end()));
 }
