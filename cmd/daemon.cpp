@@ -521,7 +521,13 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
   // name, and started after it.
   std::vector<std::unique_ptr<ingest::Source>> sources;
   std::map<std::string, ingest::Source*, std::less<>> source_by_name;
-  for (const auto& so : config.sources) {
+  const auto read_once = [](const ingest::SourceOptions& o) {
+    return o.type == "file" || o.type == "stdin";
+  };
+  for (auto so : config.sources) {
+    if (flags.once && so.type == "file") {
+      so.follow = false;  // --once: each file is read to its end, then the run can finish
+    }
     auto src = ingest::make_source(so, clock);
     if (!src) {
       std::fprintf(stderr, "siem: %s\n", src.error().to_string().c_str());
@@ -822,8 +828,10 @@ auto run_daemon(Config config, const RunFlags& flags) -> int {
       last_events = done;
     }
     if (flags.once) {
-      const bool all_done = std::all_of(sources.begin(), sources.end(),
-                                        [](const auto& s) { return s->finished(); });
+      // Listeners (syslog, RELP) and Kafka never finish: --once waits for files and stdin.
+      const bool all_done = std::all_of(sources.begin(), sources.end(), [&](const auto& s) {
+        return !read_once(s->options()) || s->finished();
+      });
       if (all_done && raw_q.size() == 0) {
         break;
       }

@@ -176,7 +176,8 @@ with the HTTP API. Built-in defaults < config file < these flags.
   --engagement NAME  engagement for sources that name none (default 'default')
   --demo             also ingest the bundled sample logs (samples/*.log) once
   --samples DIR      where the sample logs are (default: samples/ beside the binary's folder)
-  --once             exit when every file/stdin source has been read and stored
+  --once             exit when every file/stdin source has been read and stored (files are
+                     read to their end, not followed; other sources do not hold it up)
 )");
     return 0;
   }

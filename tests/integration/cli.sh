@@ -133,6 +133,23 @@ rec = json.loads(sys.stdin.readline())
 want = open(sys.argv[1], "rb").read().rstrip(b"\n")
 assert base64.b64decode(rec["raw_base64"]) == want, rec
 ' "$WORK/gbk.log" || fail "raw export does not carry the original GBK bytes"
+# --once reads files to their end even where they would be followed, and is not held up by a
+# listener that never finishes.
+printf 'once line %s\n' 1 2 3 >"$WORK/once.log"
+cat >"$WORK/once.yml" <<YML
+data: $WORK/oncedata
+api: {listen: "127.0.0.1:0"}
+sources:
+  - {name: tail, type: file, path: $WORK/once.log}
+  - {name: udp, type: syslog, listen: "127.0.0.1:0", protocol: udp}
+YML
+timeout 60 "$SIEM" run --config "$WORK/once.yml" --once 2>"$WORK/once.err" \
+  || fail "--once with a followed file and a listener did not finish: $(tail -3 "$WORK/once.err")"
+[ "$("$SIEM" raw --data "$WORK/oncedata" \
+    | python3 -c 'import json,sys; print(",".join(json.loads(l)["raw"] for l in sys.stdin))')" \
+  = "once line 1,once line 2,once line 3" ] \
+  || fail "--once did not store the file: $("$SIEM" raw --data "$WORK/oncedata")"
+pass "--once reads a followed file to its end and does not wait for a listener"
 printf 'data: /tmp/x\nsources:\n  - {name: a, type: stdin, encoding: ebcdic}\n' >"$WORK/enc.yml"
 set +e
 "$SIEM" run --config "$WORK/enc.yml" 2>"$WORK/err"
