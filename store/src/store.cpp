@@ -2102,8 +2102,9 @@ auto Store::expire(core::TimeMs now, const std::stop_token& stop)
       newest = e->last_seq;
     }
     // Whole blocks from the start whose every record is older than the cutoff. Read without
-    // the ledger lock (an hour of blocks at a high rate takes minutes to decode): blocks
-    // before the newest are never written again, so the writer goes on appending meanwhile.
+    // the ledger lock (decoding runs at ~4.5 M records/s, so an hour of blocks at 100 k
+    // records/s takes over a minute): blocks before the newest are never written again, so the
+    // writer goes on appending meanwhile.
     std::uint64_t through = 0;
     std::uint64_t records = 0;
     std::string head;
