@@ -405,6 +405,10 @@ auto load_config(const std::string& path, Config& config) -> Status {
         if (v["retention_days"]) {
           SIEM_TRY(get_uint(v["retention_days"], "store.retention_days",
                             config.store.retention_days));
+          if (config.store.retention_days == 0) {  // would expire everything, at once
+            return err("store.retention_days",
+                       "must be at least 1 (GB/T 32914 asks for 1825, five years)");
+          }
         }
         if (v["anchor_file"]) {
           SIEM_TRY(get_string(v["anchor_file"], "store.anchor_file", config.store.anchor_file));
