@@ -51,5 +51,8 @@ start_mock_cluster() {
   BOOT=$(head -1 "$WORK/mock.out")
 }
 
+# metric NAME [API] : the value of an unlabelled series in /metrics of $API (or API)
+metric() { curl -sf "${2:-$API}/metrics" | sed -n "s/^$1 //p"; }
+
 # json EXPR < doc : evaluate a Python expression over the parsed JSON document `d`
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r if not isinstance(r,(dict,list)) else json.dumps(r))"; }

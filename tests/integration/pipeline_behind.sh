@@ -33,7 +33,6 @@ YML
 "$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
-metric() { curl -sf "$API/metrics" | sed -n "s/^$1 //p"; }
 all_events() { [ "$(metric siem_events_total)" = 60000 ]; }
 WAIT_SECONDS=120 wait_for all_events || fail "events: $(metric siem_events_total) of 60000"
 sleep 1
@@ -76,7 +75,7 @@ policy_of() {  # the scheduling policy of the engine's thread named $1
 }
 [ "$(policy_of processing)" = SCHED_IDLE ] || fail "processing thread: $(policy_of processing)"
 [ "$(policy_of ledger-writer)" = SCHED_OTHER ] || fail "ledger writer: $(policy_of ledger-writer)"
-events2() { curl -sf "$API2/metrics" | sed -n 's/^siem_events_total //p'; }
-WAIT_SECONDS=120 wait_for_output 100 events2 || fail "background engine events: $(events2) of 100"
+WAIT_SECONDS=120 wait_for_output 100 metric siem_events_total "$API2" \
+  || fail "background engine events: $(metric siem_events_total "$API2") of 100"
 kill -TERM "$ENGINE_PID"; wait "$ENGINE_PID" || fail "background engine exit"; ENGINE_PID=""
 pass "processing_priority background: processing thread SCHED_IDLE, ledger writer SCHED_OTHER, 100 of 100 events"

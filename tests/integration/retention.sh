@@ -10,6 +10,7 @@ source "$(dirname "$0")/lib.sh"
 "$OLD_LEDGER" "$WORK/data" 10 4 500 || fail "old_ledger"
 PORT=$(free_port)
 API_PORT=$(free_port)
+API=http://127.0.0.1:$API_PORT
 cat >"$WORK/config.yml" <<YML
 data: $WORK/data
 api: {listen: "127.0.0.1:$API_PORT"}
@@ -26,8 +27,8 @@ pass "the retention thread expired records 1..1500 at start (the newest old bloc
 for i in 1 2 3; do
   logger --tcp --server 127.0.0.1 --port "$PORT" --octet-count -t app "after expiry $i"
 done
-raw_total() { curl -s "http://127.0.0.1:$API_PORT/metrics" | awk '$1 == "siem_raw_records_total" {print $2}'; }
-wait_for_output 503 raw_total || fail "expected 500 + 3 records stored, /metrics: $(raw_total)"
+wait_for_output 503 metric siem_raw_records_total \
+  || fail "expected 500 + 3 records stored, /metrics: $(metric siem_raw_records_total)"
 kill -TERM "$ENGINE_PID"
 wait "$ENGINE_PID" || fail "engine exit"
 pass "ingestion goes on: 500 old + 3 new records"
