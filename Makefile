@@ -15,7 +15,7 @@ WERROR := $(if $(filter true,$(CI)),ON,OFF)
 
 DEB_PACKAGES := build-essential cmake ccache pkg-config git \
   librdkafka-dev librelp-dev libre2-dev librocksdb-dev libzstd-dev zlib1g-dev libsimdjson-dev libyaml-cpp-dev nlohmann-json3-dev \
-  libboost-dev libboost-system-dev libboost-test-dev libssl-dev libsodium-dev \
+  libboost-dev libboost-system-dev libboost-test-dev libssl-dev libsodium-dev libgoogle-perftools-dev \
   bsdutils curl python3 procps kcat openssl
 
 .PHONY: all deps build run test test-asan fuzz clean help

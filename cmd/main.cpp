@@ -11,6 +11,7 @@
 #include "args.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
+#include <dlfcn.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -48,7 +49,7 @@ commands:
   purge        destroy an engagement's key and data; write a signed certificate
   hold         put an engagement on legal hold (nothing expires) or release it
   user add     create a real-name account (engine stopped)
-  version      versions and the active simdjson kernel
+  version      versions, the active simdjson kernel and the malloc in use
 
 'siem <command> --help' describes a command.
 )";
@@ -905,13 +906,29 @@ Roles: admin, handler, analyst, auditor.
   return 0;
 }
 
+/// The malloc that every library of the process binds to: tcmalloc's when the build links it
+/// (SIEM_ALLOCATOR) ahead of libc, else glibc's. Read from the symbols the dynamic linker
+/// resolved, not from the build settings.
+auto malloc_in_use() -> std::string {
+  using TcVersion = const char* (*)(int*, int*, const char**);
+  void* tc_malloc = dlsym(RTLD_DEFAULT, "tc_malloc");
+  if (tc_malloc == nullptr || dlsym(RTLD_DEFAULT, "malloc") != tc_malloc) {
+    return "glibc";
+  }
+  const auto tc_version = reinterpret_cast<TcVersion>(dlsym(RTLD_DEFAULT, "tc_version"));
+  return std::string{tc_version != nullptr ? tc_version(nullptr, nullptr, nullptr) : "gperftools"}
+         + " (tcmalloc)";
+}
+
 auto cmd_version(const std::vector<std::string>& argv) -> int {
   if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
-    print("usage: siem version\n\nPrints the version, the active simdjson kernel and library versions.\n");
+    print("usage: siem version\n\nPrints the version, the active simdjson kernel, the malloc in use\n"
+          "and library versions.\n");
     return 0;
   }
-  std::printf("siem %s\nsimdjson kernel: %s\n%s\n", kVersion,
-              parsers::simdjson_implementation().c_str(), store::library_versions().c_str());
+  std::printf("siem %s\nsimdjson kernel: %s\nmalloc: %s\n%s\n", kVersion,
+              parsers::simdjson_implementation().c_str(), malloc_in_use().c_str(),
+              store::library_versions().c_str());
   return 0;
 }
 
