@@ -60,15 +60,16 @@ Zstd::~Zstd() {
 
 auto Zstd::compress(std::string_view in, std::string& out) -> core::Status {
   const auto bound = ZSTD_compressBound(in.size());
-  const auto at = out.size();
-  out.resize(at + bound);
-  const auto n = ZSTD_compress2(cctx_, out.data() + at, bound, in.data(), in.size());
+  if (bound > scratch_size_) {
+    scratch_ = std::make_unique_for_overwrite<char[]>(bound);
+    scratch_size_ = bound;
+  }
+  const auto n = ZSTD_compress2(cctx_, scratch_.get(), bound, in.data(), in.size());
   if (ZSTD_isError(n) != 0U) {
-    out.resize(at);
     return core::Status{core::StatusCode::internal,
                         std::string{"zstd compression failed: "} + ZSTD_getErrorName(n)};
   }
-  out.resize(at + n);
+  out.append(scratch_.get(), n);
   return core::Status::ok();
 }
 

@@ -20,6 +20,7 @@
 #include "siem/core/time.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,10 @@ public:
 private:
   ZSTD_CCtx_s* cctx_;
   ZSTD_DCtx_s* dctx_;
+  /// Where compress() writes a frame before appending it: growing `out` by the frame's bound
+  /// would zero-fill that much (a raw block's 256 KiB) to keep an eighth of it.
+  std::unique_ptr<char[]> scratch_;
+  std::size_t scratch_size_ = 0;
 };
 
 class EventBlockWriter {
