@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -140,8 +141,14 @@ public:
           ev.set_int("siem.encoding_errors", static_cast<std::int64_t>(replaced));
         }
       }
-      ev.ref = c.engagement + ":" + std::to_string(c.first_seq + i);
-      ev.raw_hash = i < c.hashes.size() ? store::link_hex(c.hashes[i]) : std::string{};
+      // Written into the event's own strings: no allocation per event once they have grown.
+      ev.ref.assign(c.engagement).push_back(':');
+      char seq[20];
+      ev.ref.append(seq, std::to_chars(seq, seq + sizeof seq, c.first_seq + i).ptr);
+      ev.raw_hash.clear();
+      if (i < c.hashes.size()) {
+        store::append_link_hex(ev.raw_hash, c.hashes[i]);
+      }
       ev.set("siem.source", source);
       run_unparsed += counters_.count(ps.counter_row, ev) ? 1 : 0;
       run_last = std::max(run_last, rec.received_at);

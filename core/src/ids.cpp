@@ -80,15 +80,21 @@ auto sha1(std::string_view data) -> std::array<std::uint8_t, 20> {
   return out;
 }
 
-auto to_hex(std::string_view bytes) -> std::string {
+void append_hex(std::string& out, std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  const auto at = out.size();
+  out.resize(at + bytes.size() * 2);
+  char* p = out.data() + at;
   for (const char ch : bytes) {
     const auto c = static_cast<unsigned char>(ch);
-    out.push_back(kHex[c >> 4U]);
-    out.push_back(kHex[c & 0xFU]);
+    *p++ = kHex[c >> 4U];
+    *p++ = kHex[c & 0xFU];
   }
+}
+
+auto to_hex(std::string_view bytes) -> std::string {
+  std::string out;
+  append_hex(out, bytes);
   return out;
 }
 

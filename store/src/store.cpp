@@ -904,8 +904,14 @@ auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std:
 
 }  // namespace
 
+void append_link_hex(std::string& out, const std::array<unsigned char, 32>& link) {
+  core::append_hex(out, {reinterpret_cast<const char*>(link.data()), link.size()});
+}
+
 auto link_hex(const std::array<unsigned char, 32>& link) -> std::string {
-  return core::to_hex({reinterpret_cast<const char*>(link.data()), link.size()});
+  std::string out;
+  append_link_hex(out, link);
+  return out;
 }
 
 auto AppendResult::hash_hex(std::size_t i) const -> std::string {

@@ -359,6 +359,11 @@ BOOST_AUTO_TEST_CASE(hex_round_trip) {
   BOOST_TEST(!from_hex("abc").has_value());
   BOOST_TEST(!from_hex("zz").has_value());
   BOOST_TEST(from_hex("").value().empty());
+  std::string out = "ref:";
+  append_hex(out, bytes);
+  append_hex(out, "");
+  append_hex(out, "\x1f");
+  BOOST_TEST(out == "ref:007f80ff1f");
 }
 
 BOOST_AUTO_TEST_CASE(deterministic_ids) {

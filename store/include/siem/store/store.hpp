@@ -63,10 +63,12 @@ struct StoreOptions {
   [[nodiscard]] auto validate() const -> core::Status;
 };
 
-/// What one ledger append wrote.
 /// A record's chain link in hex, as events and exports show it.
 auto link_hex(const std::array<unsigned char, 32>& link) -> std::string;
+/// link_hex appended to out (no allocation once out has the room).
+void append_link_hex(std::string& out, const std::array<unsigned char, 32>& link);
 
+/// What one ledger append wrote.
 struct AppendResult {
   std::uint64_t first_seq = 0;
   std::uint64_t count = 0;
