@@ -251,30 +251,44 @@ private:
 /// did not hand over because the stage was behind.
 auto catch_up(store::Store& store, Processor& processor, const std::string& eng, std::uint64_t from,
               std::uint64_t to) -> core::Status {
+  constexpr std::size_t kChunk = 2048;
   Committed c;
   c.engagement = eng;
   c.first_seq = from;
+  // Records [0, n) of c are this chunk's; a full chunk's records are refilled in place by
+  // the next one (their strings keep their room: no allocation per record).
+  std::size_t n = 0;
   core::Status failed;
   auto flush = [&] {
-    if (!c.records.empty()) {
-      if (auto st = processor.process(c); !st) {
-        failed = st;
-      }
-      c.first_seq += c.records.size();
-      c.records.clear();
-      c.hashes.clear();
+    if (n == 0) {
+      return;
     }
+    c.records.resize(n);
+    c.hashes.resize(n);
+    if (auto st = processor.process(c); !st) {
+      failed = st;
+    }
+    c.first_seq += n;
+    n = 0;
   };
   auto st = store.scan_raw(eng, from, [&](const core::RawRecord& r) {
     if (r.seq > to) {
       return false;
     }
-    c.records.push_back({r.bytes, r.source, r.position, r.peer, r.received_at, {}});
-    auto& link = c.hashes.emplace_back();
-    if (const auto bytes = core::from_hex(r.hash); bytes && bytes->size() == link.size()) {
-      std::copy(bytes->begin(), bytes->end(), link.begin());
+    if (n == c.records.size()) {
+      c.records.emplace_back();
+      c.hashes.emplace_back();
     }
-    if (c.records.size() >= 2048) {
+    auto& in = c.records[n];
+    in.bytes.assign(r.bytes);
+    in.source.assign(r.source);
+    in.position.assign(r.position);
+    in.peer.assign(r.peer);
+    in.received_at = r.received_at;
+    if (!core::from_hex(r.hash, c.hashes[n])) {
+      c.hashes[n] = {};
+    }
+    if (++n == kChunk) {
       flush();
     }
     return failed.is_ok();

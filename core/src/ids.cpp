@@ -111,18 +111,28 @@ auto hex_digit(char c) -> int {
   return -1;
 }
 
+auto from_hex(std::string_view hex, std::span<unsigned char> out) -> bool {
+  if (hex.size() != 2 * out.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = hex_digit(hex[2 * i]);
+    const int lo = hex_digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      return false;
+    }
+    out[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  return true;
+}
+
 auto from_hex(std::string_view hex) -> std::optional<std::string> {
   if (hex.size() % 2 != 0) {
     return std::nullopt;
   }
   std::string out(hex.size() / 2, '\0');
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = hex_digit(hex[2 * i]);
-    const int lo = hex_digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      return std::nullopt;
-    }
-    out[i] = static_cast<char>(hi << 4 | lo);
+  if (!from_hex(hex, {reinterpret_cast<unsigned char*>(out.data()), out.size()})) {
+    return std::nullopt;
   }
   return out;
 }

@@ -850,7 +850,9 @@ auto Store::open(const StoreOptions& options) -> Result<std::unique_ptr<Store>> 
 namespace {
 
 // Raw block layout: detail::kRawMagic in event_block.hpp.
-/// Decodes one raw block; calls fn(record) for each. Returns corruption on a bad block.
+/// Decodes one raw block; calls fn(record) for each, with one RawRecord filled afresh for
+/// every record (its strings keep their room: no allocation per record). fn may move from it.
+/// Returns corruption on a bad block.
 template <class Fn>
 auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std::string_view value,
                       Fn&& fn) -> Status {
@@ -877,20 +879,25 @@ auto decode_raw_block(std::string_view engagement, std::uint64_t first_seq, std:
   }
   detail::Reader r(value);
   const auto count = r.varint();
+  core::RawRecord rec;
   for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
-    core::RawRecord rec;
     rec.seq = first_seq + i;
-    rec.engagement = std::string{engagement};
+    rec.engagement.assign(engagement);
     rec.received_at = static_cast<core::TimeMs>(r.varint());
-    rec.source = std::string{r.lp()};
-    rec.position = std::string{r.lp()};
-    rec.peer = std::string{r.lp()};
-    rec.hash = compressed ? core::to_hex(r.bytes(32)) : std::string{r.lp()};
-    rec.bytes = std::string{r.lp()};
+    rec.source.assign(r.lp());
+    rec.position.assign(r.lp());
+    rec.peer.assign(r.lp());
+    if (compressed) {
+      rec.hash.clear();
+      core::append_hex(rec.hash, r.bytes(32));
+    } else {
+      rec.hash.assign(r.lp());
+    }
+    rec.bytes.assign(r.lp());
     if (!r.ok()) {
       break;
     }
-    if (!fn(std::move(rec))) {
+    if (!fn(rec)) {
       return Status::ok();
     }
   }
@@ -1099,14 +1106,14 @@ auto Store::read_raw(std::string_view engagement, std::uint64_t seq) -> Result<c
   }
   const auto first = detail::get_be64(it->key().ToString());
   std::optional<core::RawRecord> found;
-  SIEM_TRY(decode_raw_block(engagement, first, it->value().ToStringView(),
-                            [&](core::RawRecord&& rec) {
-                              if (rec.seq == seq) {
-                                found = std::move(rec);
-                                return false;
-                              }
-                              return true;
-                            }));
+  SIEM_TRY(
+      decode_raw_block(engagement, first, it->value().ToStringView(), [&](core::RawRecord& rec) {
+        if (rec.seq == seq) {
+          found = std::move(rec);
+          return false;
+        }
+        return true;
+      }));
   if (!found) {
     return core::not_found("no raw record " + what);
   }
@@ -1127,14 +1134,14 @@ auto Store::scan_raw(std::string_view engagement, std::uint64_t from_seq,
   bool go_on = true;
   for (; go_on && it->Valid(); it->Next()) {
     const auto first = detail::get_be64(it->key().ToString());
-    SIEM_TRY(decode_raw_block(engagement, first, it->value().ToStringView(),
-                              [&](core::RawRecord&& rec) {
-                                if (rec.seq < from_seq) {
-                                  return true;
-                                }
-                                go_on = fn(rec);
-                                return go_on;
-                              }));
+    SIEM_TRY(
+        decode_raw_block(engagement, first, it->value().ToStringView(), [&](core::RawRecord& rec) {
+          if (rec.seq < from_seq) {
+            return true;
+          }
+          go_on = fn(rec);
+          return go_on;
+        }));
   }
   return map_status(it->status(), "ledger scan");
 }
@@ -2128,14 +2135,13 @@ auto Store::expire(core::TimeMs now, const std::stop_token& stop)
       std::uint64_t last = first;
       std::string last_hash;
       std::uint64_t n = 0;
-      SIEM_TRY(decode_raw_block(name, first, it->value().ToStringView(),
-                                [&](core::RawRecord&& rec) {
-                                  old = old && rec.received_at < cutoff;
-                                  last = rec.seq;
-                                  last_hash = std::move(rec.hash);
-                                  ++n;
-                                  return old;
-                                }));
+      SIEM_TRY(decode_raw_block(name, first, it->value().ToStringView(), [&](core::RawRecord& rec) {
+        old = old && rec.received_at < cutoff;
+        last = rec.seq;
+        last_hash = std::move(rec.hash);
+        ++n;
+        return old;
+      }));
       if (!old || last >= newest) {  // the newest block always stays: it holds the head
         keep_from = first;
         break;
@@ -2435,7 +2441,7 @@ auto Store::verify(std::string_view engagement, const std::string& anchor_file)
         break;
       }
       auto s =
-          decode_raw_block(name, first, it->value().ToStringView(), [&](core::RawRecord&& rec) {
+          decode_raw_block(name, first, it->value().ToStringView(), [&](core::RawRecord& rec) {
             const auto link =
                 rec.seq < v2_from
                     ? detail::chain_link_v1(alg, prev, rec.seq, rec.received_at, rec.source,

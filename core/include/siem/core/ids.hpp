@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ void append_hex(std::string& out, std::string_view bytes);
 /// The bytes written as hex (either case), or nullopt when `hex` is not an even number of hex
 /// digits.
 auto from_hex(std::string_view hex) -> std::optional<std::string>;
+
+/// Decodes `hex` (either case) into exactly out.size() bytes; false, with out unspecified,
+/// when it is not 2 * out.size() hex digits.
+auto from_hex(std::string_view hex, std::span<unsigned char> out) -> bool;
 
 /// RFC 4122 version-5 UUID of `name` in the engine's namespace, as "xxxxxxxx-xxxx-...".
 auto uuid_v5(std::string_view name) -> std::string;
