@@ -230,7 +230,11 @@ auto parse_cipher(std::string_view s) -> Result<Cipher> {
       return c;
     }
   }
-  return core::invalid_argument("'" + std::string{s} + "' is not none, aes-256-ctr or sm4-ctr");
+  // Appended, not `"'" + std::string{s} + ...`: GCC 12 at -O3 reports a false -Wrestrict
+  // on operator+(const char*, string&&) (GCC bug 105329).
+  std::string message{"'"};
+  message.append(s).append("' is not none, aes-256-ctr or sm4-ctr");
+  return core::invalid_argument(message);
 }
 
 auto key_id(const DataKey& key) -> std::string {

@@ -113,6 +113,14 @@ set -e
 [ $rc = 2 ] || fail "bad processing_priority exited $rc"
 grep -q "'pipeline.processing_priority': 'low' is not normal or background" "$WORK/err" \
   || fail "bad value not named: $(cat "$WORK/err")"
+printf 'data: /tmp/x\nstore: {encryption: rot13}\n' >"$WORK/cipher.yml"
+set +e
+timeout 20 "$SIEM" run --config "$WORK/cipher.yml" 2>"$WORK/err"
+rc=$?
+set -e
+[ $rc = 2 ] || fail "bad store.encryption exited $rc"
+grep -q "'store.encryption': 'rot13' is not none, aes-256-ctr or sm4-ctr" "$WORK/err" \
+  || fail "bad cipher not named: $(cat "$WORK/err")"
 pass "config errors name the key (unknown, duplicate, bad value)"
 
 # Character sets: a GBK source is converted before parsing; the ledger keeps the original
