@@ -90,37 +90,23 @@ tail -1 "$WORK/rules.out" | grep -Eq '^1 compiled, 0 unsupported, 1 errors$' || 
 grep -q tresholt "$WORK/rules.out" || fail "rules check does not name the bad key"
 pass "rules check: per-rule status and summary line"
 
-cat >"$WORK/bad.yml" <<'YML'
-data: /tmp/x
-api: {listen: "127.0.0.1:0", lissen: 1}
-YML
-set +e
-"$SIEM" run --config "$WORK/bad.yml" 2>"$WORK/err"
-rc=$?
-set -e
-[ $rc = 2 ] || fail "bad config exited $rc"
-grep -q "api.lissen" "$WORK/err" || fail "config error does not name the key: $(cat "$WORK/err")"
-printf 'data: /tmp/x\ndata: /tmp/y\n' >"$WORK/dup.yml"
-set +e
-"$SIEM" run --config "$WORK/dup.yml" 2>"$WORK/err"
-set -e
-grep -q "duplicate" "$WORK/err" || fail "duplicate key not reported: $(cat "$WORK/err")"
-printf 'data: /tmp/x\npipeline: {processing_priority: low}\n' >"$WORK/prio.yml"
-set +e
-timeout 20 "$SIEM" run --config "$WORK/prio.yml" 2>"$WORK/err"
-rc=$?
-set -e
-[ $rc = 2 ] || fail "bad processing_priority exited $rc"
-grep -q "'pipeline.processing_priority': 'low' is not normal or background" "$WORK/err" \
-  || fail "bad value not named: $(cat "$WORK/err")"
-printf 'data: /tmp/x\nstore: {encryption: rot13}\n' >"$WORK/cipher.yml"
-set +e
-timeout 20 "$SIEM" run --config "$WORK/cipher.yml" 2>"$WORK/err"
-rc=$?
-set -e
-[ $rc = 2 ] || fail "bad store.encryption exited $rc"
-grep -q "'store.encryption': 'rot13' is not none, aes-256-ctr or sm4-ctr" "$WORK/err" \
-  || fail "bad cipher not named: $(cat "$WORK/err")"
+# refused_config NAME YAML MESSAGE: `siem run` refuses the config with exit status 2 and an
+# error that contains MESSAGE (fixed string).
+refused_config() {
+  printf '%b' "$2" >"$WORK/$1.yml"
+  set +e
+  timeout 20 "$SIEM" run --config "$WORK/$1.yml" 2>"$WORK/err"
+  local rc=$?
+  set -e
+  [ $rc = 2 ] || fail "$1: config exited $rc"
+  grep -qF -- "$3" "$WORK/err" || fail "$1: error does not say \"$3\": $(cat "$WORK/err")"
+}
+refused_config unknown 'data: /tmp/x\napi: {listen: "127.0.0.1:0", lissen: 1}\n' "api.lissen"
+refused_config duplicate 'data: /tmp/x\ndata: /tmp/y\n' "duplicate"
+refused_config priority 'data: /tmp/x\npipeline: {processing_priority: low}\n' \
+  "'pipeline.processing_priority': 'low' is not normal or background"
+refused_config cipher 'data: /tmp/x\nstore: {encryption: rot13}\n' \
+  "'store.encryption': 'rot13' is not none, aes-256-ctr or sm4-ctr"
 pass "config errors name the key (unknown, duplicate, bad value)"
 
 # Character sets: a GBK source is converted before parsing; the ledger keeps the original
