@@ -19,6 +19,7 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -906,24 +907,31 @@ Roles: admin, handler, analyst, auditor.
   return 0;
 }
 
-/// The malloc that every library of the process binds to: tcmalloc's when the build links it
-/// (SIEM_ALLOCATOR) ahead of libc, else glibc's. Read from the symbols the dynamic linker
-/// resolved, not from the build settings.
+/// The malloc that every library of the process binds to, read from the symbols the dynamic
+/// linker resolved (not from the build settings): the file that defines the bound `malloc`
+/// ("libc.so.6", an LD_PRELOADed allocator, ...), with gperftools' version when it is
+/// tcmalloc's, as SIEM_ALLOCATOR links it.
 auto malloc_in_use() -> std::string {
-  using TcVersion = const char* (*)(int*, int*, const char**);
-  void* tc_malloc = dlsym(RTLD_DEFAULT, "tc_malloc");
-  if (tc_malloc == nullptr || dlsym(RTLD_DEFAULT, "malloc") != tc_malloc) {
-    return "glibc";
+  void* bound = dlsym(RTLD_DEFAULT, "malloc");
+  Dl_info info{};
+  std::string file = "unknown";
+  if (bound != nullptr && dladdr(bound, &info) != 0 && info.dli_fname != nullptr) {
+    file = std::filesystem::path(info.dli_fname).filename().string();
   }
+  if (bound == nullptr || bound != dlsym(RTLD_DEFAULT, "tc_malloc")) {
+    return file;
+  }
+  using TcVersion = const char* (*)(int*, int*, const char**);
   const auto tc_version = reinterpret_cast<TcVersion>(dlsym(RTLD_DEFAULT, "tc_version"));
   return std::string{tc_version != nullptr ? tc_version(nullptr, nullptr, nullptr) : "gperftools"}
-         + " (tcmalloc)";
+         + " (tcmalloc, " + file + ")";
 }
 
 auto cmd_version(const std::vector<std::string>& argv) -> int {
   if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
-    print("usage: siem version\n\nPrints the version, the active simdjson kernel, the malloc in use\n"
-          "and library versions.\n");
+    print(
+        "usage: siem version\n\nPrints the version, the active simdjson kernel, the malloc in "
+        "use\nand library versions.\n");
     return 0;
   }
   std::printf("siem %s\nsimdjson kernel: %s\nmalloc: %s\n%s\n", kVersion,
