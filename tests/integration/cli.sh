@@ -107,7 +107,7 @@ refused_config priority 'data: /tmp/x\npipeline: {processing_priority: low}\n' \
   "'pipeline.processing_priority': 'low' is not normal or background"
 refused_config cipher 'data: /tmp/x\nstore: {encryption: rot13}\n' \
   "'store.encryption': 'rot13' is not none, aes-256-ctr or sm4-ctr"
-pass "config errors name the key (unknown, duplicate, bad value)"
+pass "config errors name the key (unknown key, duplicate key, bad priority, bad cipher)"
 
 # Character sets: a GBK source is converted before parsing; the ledger keeps the original
 # bytes, and the raw export carries them exactly (raw_base64) since JSON text cannot.

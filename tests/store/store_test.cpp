@@ -702,6 +702,24 @@ BOOST_AUTO_TEST_CASE(wrong_or_missing_key_is_named) {
   BOOST_TEST(s.error().message().find(key_file) != std::string::npos);
 }
 
+// An ENCRYPTION file naming a cipher this build does not know is refused, naming the value.
+BOOST_AUTO_TEST_CASE(unknown_cipher_in_the_marker_is_refused) {
+  siem::test::TempDir tmp;
+  {
+    auto s = open_with(tmp.path(), siem::store::Cipher::aes_256_ctr);
+    BOOST_REQUIRE(s.has_value());
+    BOOST_REQUIRE((*s)->append(batch("fw", {"a line"})).has_value());
+    BOOST_REQUIRE((*s)->sync().is_ok());
+  }
+  std::ofstream(tmp.path() + "/engagements/default/ENCRYPTION", std::ios::trunc)
+      << "cipher=rot13\n";
+  auto s = open_with(tmp.path(), siem::store::Cipher::aes_256_ctr);
+  BOOST_REQUIRE(!s.has_value());
+  BOOST_TEST(
+      s.error().message().find("'rot13' is not none, aes-256-ctr or sm4-ctr") != std::string::npos,
+      s.error().message());
+}
+
 // An instance keeps the cipher it was created with: an unencrypted store still opens when
 // encryption is switched on, and only engagements created afterwards are encrypted.
 BOOST_AUTO_TEST_CASE(existing_instances_keep_their_cipher) {
