@@ -275,6 +275,12 @@ auto catch_up(store::Store& store, Processor& processor, const std::string& eng,
     if (r.seq > to) {
       return false;
     }
+    // Records come in ledger order; should the first be past `from` (expired meanwhile),
+    // a chunk starts at the record actually read so that each event keeps its own seq.
+    if (r.seq != c.first_seq + n) {
+      flush();
+      c.first_seq = r.seq;
+    }
     if (n == c.records.size()) {
       c.records.emplace_back();
       c.hashes.emplace_back();

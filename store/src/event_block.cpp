@@ -17,6 +17,8 @@ constexpr std::string_view kMagic{
 // than they save in WAL bytes to encrypt and fsync. No zstd checksum: the chain and RocksDB
 // check the bytes.
 constexpr int kLevel = 1;
+/// The largest scratch buffer a Zstd keeps between calls (one per engagement and thread).
+constexpr std::size_t kKeepScratch = std::size_t{8} << 20;
 // A frame larger than this is corrupt: put_events() starts a new block after 32 MiB of JSON,
 // so a frame holds at most that plus one event (a 64 MiB record, escaped, fits).
 constexpr std::size_t kMaxFrame = std::size_t{512} << 20;
@@ -65,11 +67,18 @@ auto Zstd::compress(std::string_view in, std::string& out) -> core::Status {
     scratch_size_ = bound;
   }
   const auto n = ZSTD_compress2(cctx_, scratch_.get(), bound, in.data(), in.size());
-  if (ZSTD_isError(n) != 0U) {
+  const bool failed = ZSTD_isError(n) != 0U;
+  if (!failed) {
+    out.append(scratch_.get(), n);
+  }
+  if (scratch_size_ > kKeepScratch) {
+    scratch_.reset();
+    scratch_size_ = 0;
+  }
+  if (failed) {
     return core::Status{core::StatusCode::internal,
                         std::string{"zstd compression failed: "} + ZSTD_getErrorName(n)};
   }
-  out.append(scratch_.get(), n);
   return core::Status::ok();
 }
 

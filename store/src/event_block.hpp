@@ -53,7 +53,8 @@ private:
   ZSTD_CCtx_s* cctx_;
   ZSTD_DCtx_s* dctx_;
   /// Where compress() writes a frame before appending it: growing `out` by the frame's bound
-  /// would zero-fill that much (a raw block's 256 KiB) to keep an eighth of it.
+  /// would zero-fill that much (a raw block's 256 KiB) to keep an eighth of it. Not kept
+  /// beyond kKeepScratch once an unusually large block has needed more.
   std::unique_ptr<char[]> scratch_;
   std::size_t scratch_size_ = 0;
 };

@@ -2138,7 +2138,7 @@ auto Store::expire(core::TimeMs now, const std::stop_token& stop)
       SIEM_TRY(decode_raw_block(name, first, it->value().ToStringView(), [&](core::RawRecord& rec) {
         old = old && rec.received_at < cutoff;
         last = rec.seq;
-        last_hash = std::move(rec.hash);
+        last_hash.assign(rec.hash);
         ++n;
         return old;
       }));

@@ -364,6 +364,13 @@ BOOST_AUTO_TEST_CASE(hex_round_trip) {
   append_hex(out, "");
   append_hex(out, "\x1f");
   BOOST_TEST(out == "ref:007f80ff1f");
+
+  std::array<unsigned char, 4> link{};
+  BOOST_TEST(from_hex("007F80ff", link));
+  BOOST_TEST((link == std::array<unsigned char, 4>{0x00, 0x7f, 0x80, 0xff}));
+  BOOST_TEST(!from_hex("007f80", link));      // too short for the span
+  BOOST_TEST(!from_hex("007f80ff00", link));  // too long
+  BOOST_TEST(!from_hex("007f80fg", link));    // a bad last digit
 }
 
 BOOST_AUTO_TEST_CASE(deterministic_ids) {

@@ -46,7 +46,27 @@ kill -TERM "$ENGINE_PID"; wait "$ENGINE_PID" || fail "engine exit"; ENGINE_PID="
 N3=$(wc -l <"$WORK/host3.jsonl")
 [ "$N3" = 8569 ] || fail "host3 events: $N3 (expected 8569, one per line)"
 "$SIEM" verify --data "$DATA" >/dev/null || fail "verify"
-pass "60000 records, $DEFERRED read back from the ledger by the processing stage, 60000 events (8569 for host3), 1 incident"
+# Each event points at its own record: the reference and chain hash of the ledger record
+# whose line it came from, also for the records read back in chunks.
+"$SIEM" raw --data "$DATA" >"$WORK/raw.jsonl" || fail "siem raw"
+"$SIEM" events --data "$DATA" --limit 60000 >"$WORK/all.jsonl" || fail "siem events (all)"
+python3 - "$WORK/raw.jsonl" "$WORK/all.jsonl" <<'PY' || fail "events do not match their records"
+import json, sys
+raw = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    raw[r["ref"]] = (r["hash"], r["raw"])
+seen = set()
+for line in open(sys.argv[2]):
+    e = json.loads(line)
+    ref, digest = e["siem"]["raw_ref"], e["siem"]["raw_hash"]
+    if ref not in raw or raw[ref][0] != digest or not raw[ref][1].endswith(e["message"]):
+        sys.exit(f"event {ref} {digest} {e['message']!r} does not match its record {raw.get(ref)}")
+    seen.add(ref)
+if len(seen) != 60000 or len(raw) != 60000:
+    sys.exit(f"{len(seen)} events for {len(raw)} records")
+PY
+pass "60000 records, $DEFERRED read back from the ledger by the processing stage, 60000 events (8569 for host3), each with its record's reference and hash, 1 incident"
 
 # processing_priority: background, on a small input (the policy, not the speed, is tested).
 DATA2=$WORK/data2

@@ -18,7 +18,8 @@ auto hex_digit(char c) -> int;
 /// Lower-case hex of bytes.
 auto to_hex(std::string_view bytes) -> std::string;
 
-/// Appends the lower-case hex of bytes to out (no allocation once out has the room).
+/// Appends the lower-case hex of bytes to out (no allocation once out has the room). `bytes`
+/// must not point into `out`.
 void append_hex(std::string& out, std::string_view bytes);
 
 /// The bytes written as hex (either case), or nullopt when `hex` is not an even number of hex

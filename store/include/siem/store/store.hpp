@@ -258,7 +258,8 @@ public:
   /// One raw record. Errors: not_found.
   auto read_raw(std::string_view engagement, std::uint64_t seq) -> core::Result<core::RawRecord>;
 
-  /// Calls `fn` for records with seq >= from_seq in order until it returns false.
+  /// Calls `fn` for records with seq >= from_seq in order until it returns false. The record
+  /// passed is refilled for the next one: keep copies, not references, past the call.
   auto scan_raw(std::string_view engagement, std::uint64_t from_seq,
                 const std::function<bool(const core::RawRecord&)>& fn) -> core::Status;
 
