@@ -537,6 +537,14 @@ auto open_with(const std::string& dir, siem::store::Cipher cipher)
   return Store::open(o);
 }
 
+/// An encrypted store in `dir` holding one record, "a line", synced and closed again.
+void encrypted_store_with_one_record(const std::string& dir) {
+  auto s = open_with(dir, siem::store::Cipher::aes_256_ctr);
+  BOOST_REQUIRE(s.has_value());
+  BOOST_REQUIRE((*s)->append(batch("fw", {"a line"})).has_value());
+  BOOST_REQUIRE((*s)->sync().is_ok());
+}
+
 }  // namespace
 
 // A distinctive raw line appears in no file under the data directory (WAL, SST, MANIFEST,
@@ -661,12 +669,7 @@ BOOST_AUTO_TEST_CASE(schema_1_raw_blocks_still_read_and_verify) {
 // and when only the files' prefixes can tell; a missing key says where it was looked for.
 BOOST_AUTO_TEST_CASE(wrong_or_missing_key_is_named) {
   siem::test::TempDir tmp;
-  {
-    auto s = open_with(tmp.path(), siem::store::Cipher::aes_256_ctr);
-    BOOST_REQUIRE(s.has_value());
-    BOOST_REQUIRE((*s)->append(batch("fw", {"a line"})).has_value());
-    BOOST_REQUIRE((*s)->sync().is_ok());
-  }
+  encrypted_store_with_one_record(tmp.path());
   const std::string key_file = tmp.path() + "/keys/default.key";
   std::string good;
   std::getline(std::ifstream(key_file), good);
@@ -705,12 +708,7 @@ BOOST_AUTO_TEST_CASE(wrong_or_missing_key_is_named) {
 // An ENCRYPTION file naming a cipher this build does not know is refused, naming the value.
 BOOST_AUTO_TEST_CASE(unknown_cipher_in_the_marker_is_refused) {
   siem::test::TempDir tmp;
-  {
-    auto s = open_with(tmp.path(), siem::store::Cipher::aes_256_ctr);
-    BOOST_REQUIRE(s.has_value());
-    BOOST_REQUIRE((*s)->append(batch("fw", {"a line"})).has_value());
-    BOOST_REQUIRE((*s)->sync().is_ok());
-  }
+  encrypted_store_with_one_record(tmp.path());
   std::ofstream(tmp.path() + "/engagements/default/ENCRYPTION", std::ios::trunc)
       << "cipher=rot13\n";
   auto s = open_with(tmp.path(), siem::store::Cipher::aes_256_ctr);
