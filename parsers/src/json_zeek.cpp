@@ -560,8 +560,10 @@ private:
       names_.clear();
       types_.clear();
       path_.clear();
-      unset_ = "-";
-      empty_ = "(empty)";
+      // Fresh strings swapped in: GCC 12 at -O3 reports a false -Wrestrict on assigning a
+      // literal to these strings (basic_string::_M_replace, bug 105651).
+      std::string{kDefaultUnset}.swap(unset_);
+      std::string{kDefaultEmpty}.swap(empty_);
     } else {
       if (s.size() <= d.size() + 1 || s[d.size() + 1] != sep_) {
         return "Zeek TSV: header line without the declared separator";
@@ -643,8 +645,10 @@ private:
   char sep_ = '\t';
   bool in_stream_ = false;  // a #separator line was seen: '#' lines are header lines
   std::string path_;
-  std::string unset_ = "-";
-  std::string empty_ = "(empty)";
+  static constexpr std::string_view kDefaultUnset = "-";
+  static constexpr std::string_view kDefaultEmpty = "(empty)";
+  std::string unset_{kDefaultUnset};
+  std::string empty_{kDefaultEmpty};
   std::string names_buf_;
   std::vector<std::pair<std::size_t, std::size_t>> names_;
   std::vector<ZeekType> types_;
