@@ -33,8 +33,7 @@ store: {block_cache_mb: 16}
 sources:
   - {name: tcp, type: syslog, listen: "127.0.0.1:$PORT", protocol: tcp}
 YML
-"$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
+start_engine
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
 
 python3 - "$ENGINE_PID" "$PORT" "$WORK/big.log" "$API" "$((N * ROUNDS))" "$ROUNDS" >"$WORK/rss.txt" <<'PY' || fail "$(cat "$WORK/rss.txt")"

@@ -30,8 +30,7 @@ sources:
   - {name: sshd-forced, type: file, path: $WORK/sshd.log, follow: false, format: openssh/sshd}
 YML
 
-"$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
+start_engine
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
 pass "engine up with two file sources"
 

@@ -82,10 +82,6 @@ sources:
     format: auto
 YML
 
-start_engine() {
-  "$SIEM" run --config "$WORK/config.yml" >>"$WORK/engine.log" 2>&1 &
-  ENGINE_PID=$!
-}
 kill_engine() {
   kill -9 "$ENGINE_PID" 2>/dev/null || true
   wait "$ENGINE_PID" 2>/dev/null || true

@@ -37,6 +37,14 @@ wait_for_output() {
   done
 }
 
+# start_engine [CONFIG] [LOG] : `siem run --config CONFIG` ($WORK/config.yml) in the background,
+# its output appended to LOG ($WORK/engine.log, so a restart keeps the earlier runs' output).
+# Sets ENGINE_PID, which the EXIT trap kills.
+start_engine() {
+  "$SIEM" run --config "${1:-$WORK/config.yml}" >>"${2:-$WORK/engine.log}" 2>&1 &
+  ENGINE_PID=$!
+}
+
 # start_mock_cluster ARGS... : librdkafka's mock cluster ($MOCK, tests/ingest/kafka_mock_cluster)
 # with ARGS (--brokers N --topic NAME:PARTITIONS ...), driven through the FIFO $WORK/mock.in,
 # held open on fd 3 (commands: "down 2", "up 2"; each answered "ok" in $WORK/mock.out). Sets

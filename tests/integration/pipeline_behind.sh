@@ -30,8 +30,7 @@ pipeline: {queue_batches: 1}
 sources:
   - {name: burst, type: file, path: $WORK/burst.log, follow: false, batch_records: 100}
 YML
-"$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
+start_engine
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
 all_events() { [ "$(metric siem_events_total)" = 60000 ]; }
 WAIT_SECONDS=120 wait_for all_events || fail "events: $(metric siem_events_total) of 60000"
@@ -80,8 +79,7 @@ pipeline: {processing_priority: background}
 sources:
   - {name: small, type: file, path: $WORK/small.log, follow: false}
 YML
-"$SIEM" run --config "$WORK/config2.yml" >"$WORK/engine2.log" 2>&1 &
-ENGINE_PID=$!
+start_engine "$WORK/config2.yml" "$WORK/engine2.log"
 wait_for curl -sf "$API2/healthz" || fail "background engine did not become healthy"
 policy_of() {  # the scheduling policy of the engine's thread named $1
   local t

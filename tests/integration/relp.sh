@@ -25,12 +25,11 @@ api: {listen: "127.0.0.1:$API_PORT"}
 sources:
   - {name: relp-in, type: syslog, listen: "127.0.0.1:$RELP_PORT", protocol: relp, max_message_bytes: 1024, format: auto}
 YML
-start_engine() {
-  "$SIEM" run --config "$WORK/config.yml" >>"$WORK/engine.log" 2>&1 &
-  ENGINE_PID=$!
+start_healthy_engine() {
+  start_engine
   wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
 }
-start_engine
+start_healthy_engine
 
 # send_raw EXPR...: one connection to the RELP port per Python bytes expression, sent and held
 # until the engine closes it (at most 5 s); an empty payload is a connection dropped at once.
@@ -83,7 +82,7 @@ PY
 pass "2001 RELP messages acknowledged in ${secs}s, all stored as sent after SIGKILL right after the last ack (oversize cut at 1024 bytes)"
 
 # Restarted: the same listener takes more, and the counters show them.
-start_engine
+start_healthy_engine
 "$RELP_SEND" 127.0.0.1 "$RELP_PORT" <"$WORK/lines.txt" >/dev/null 2>"$WORK/relp_send.log" \
   || fail "relp_send after restart: $(cat "$WORK/relp_send.log")"
 [ "$(count_stored)" = 4002 ] || fail "after the second send: $(count_stored) records stored"
@@ -138,7 +137,7 @@ missing = [a for a in acked if a not in stored]
 assert not missing, f"{len(missing)} of {len(acked)} acknowledged messages missing, e.g. {missing[:2]}"
 PY
   pass "$how mid-stream: all $(acked_count "$WORK/acked-$how.txt") acknowledged messages stored"
-  start_engine
+  start_healthy_engine
 done
 
 kill -TERM "$ENGINE_PID"

@@ -18,8 +18,7 @@ store: {retention_days: 1}
 sources:
   - {name: tcp, type: syslog, listen: "127.0.0.1:$PORT", protocol: tcp}
 YML
-"$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
+start_engine
 wait_for grep -q "siem: retention: engagement default: records through 1500 expired" "$WORK/engine.log" \
   || fail "no expiry logged"
 pass "the retention thread expired records 1..1500 at start (the newest old block stays)"

@@ -53,8 +53,7 @@ pass "config errors name sinks.kafka and sinks.kafka.incident_topic"
 
 echo 'Handler-Passw0rd!' | "$SIEM" user add --data "$DATA" --username liwei --real-name "Li Wei" \
   --role handler --password-stdin || fail "user add"
-"$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
+start_engine
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
 TOKEN=$(curl -sf -X POST -d '{"username":"liwei","password":"Handler-Passw0rd!"}' "$API/api/v1/auth/login" | json 'd["token"]')
 AUTH=(-H "Authorization: Bearer $TOKEN")

@@ -29,8 +29,7 @@ sed 's/silence_after: 3s}/silence_after: soon}/' "$WORK/config.yml" >"$WORK/bad.
 if "$SIEM" run --config "$WORK/bad.yml" >"$WORK/bad.log" 2>&1; then fail "bad silence_after accepted"; fi
 grep -q "sources\[0\].silence_after" "$WORK/bad.log" || fail "error does not name the key: $(cat "$WORK/bad.log")"
 
-"$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
+start_engine
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
 TOKEN=$(curl -sf -X POST -d '{"username":"liwei","password":"Handler-Passw0rd!"}' "$API/api/v1/auth/login" | json 'd["token"]')
 AUTH=(-H "Authorization: Bearer $TOKEN")

@@ -46,8 +46,7 @@ grep -q "sources\[mtls-in\].tls_ca" "$WORK/bad.log" || fail "error does not name
 pass "a mismatched key, a missing certificate and a missing CA file are refused, naming the key"
 
 config "$WORK/cert.pem" "$WORK/key.pem" >"$WORK/config.yml"
-"$SIEM" run --config "$WORK/config.yml" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
+start_engine
 wait_for curl -sf "$API/healthz" || fail "engine did not become healthy"
 
 # A plain-text sender on the TLS port: its handshake fails, it is counted, nothing is stored.
