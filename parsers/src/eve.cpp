@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "json_access.hpp"
 #include "json_shapes.hpp"
+#include "key_index.hpp"
 
 #include <array>
 #include <bit>
@@ -28,42 +29,6 @@ using json::int_of;
 // The members of one JSON object that a mapping reads, found in one pass over the object
 // (simdjson's at_key is a linear scan per call). keys[i] is looked for; the first occurrence
 // counts, as with at_key.
-// The keys a mapping looks for, indexed by length: a lookup compares bytes only with the
-// (mostly one) keys of the right length.
-template <std::size_t N>
-class KeyIndex {
-public:
-  static constexpr std::size_t kMaxLen = 32;
-
-  constexpr explicit KeyIndex(const std::array<std::string_view, N>& keys) : keys_(keys) {
-    static_assert(N <= 32);
-    for (std::size_t i = 0; i < N; ++i) {
-      if (keys[i].empty() || keys[i].size() >= kMaxLen) {
-        throw "KeyIndex: keys must be 1 to 31 bytes";  // a compile error in a constant
-      }
-      by_len_[keys[i].size()] |= 1U << i;
-    }
-  }
-
-  /// Index of `k` among the keys, or N.
-  [[nodiscard]] auto find(std::string_view k) const -> std::size_t {
-    if (k.size() >= kMaxLen) {
-      return N;
-    }
-    for (std::uint32_t m = by_len_[k.size()]; m != 0; m &= m - 1) {
-      const auto i = static_cast<std::size_t>(std::countr_zero(m));
-      if (keys_[i][0] == k[0] && core::equal_bytes(keys_[i].data(), k.data(), k.size())) {
-        return i;
-      }
-    }
-    return N;
-  }
-
-private:
-  std::array<std::string_view, N> keys_;
-  std::array<std::uint32_t, kMaxLen> by_len_{};
-};
-
 template <std::size_t N>
 class Members {
 public:

@@ -1,6 +1,7 @@
 #include "fortigate.hpp"
 
 #include "common.hpp"
+#include "key_index.hpp"
 
 #include <array>
 #include <optional>
@@ -11,6 +12,77 @@ namespace {
 auto is_key_char(char c) -> bool {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
          || c == '-';
+}
+
+// The keys the mapping reads, and the FortiOS keys most records carry: each is found by one
+// lookup per pair (KeyIndex), and one kept under the vendor namespace has a literal key
+// (kVendorKeys[i] is "fortinet.fortigate." + kKeys[i], checked below), so it is neither
+// composed nor copied per record. Other keys are composed.
+constexpr std::array<std::string_view, 64> kKeys = {
+    "devname",    "devid",       "logid",       "action",   "level",     "srcip",
+    "dstip",      "srcport",     "dstport",     "transip",  "transport", "tranip",
+    "tranport",   "proto",       "sentbyte",    "rcvdbyte", "sentpkt",   "rcvdpkt",
+    "policyid",   "policyname",  "user",        "dstuser",  "srcintf",   "dstintf",
+    "service",    "msg",         "hostname",    "url",      "srcmac",    "dstmac",
+    "srccountry", "dstcountry",  "attack",      "virus",    "attackid",  "virusid",
+    "filename",   "agent",       "reason",      "tz",       "eventtime", "date",
+    "time",       "type",        "subtype",     "status",   "vd",        "logdesc",
+    "sessionid",  "srcintfrole", "dstintfrole", "duration", "eventtype", "appcat",
+    "trandisp",   "policytype",  "crscore",     "craction", "poluuid",   "app",
+    "srcserver",  "direction",   "profile",     "utmaction"};
+constexpr KeyIndex<kKeys.size()> kIndex{kKeys};
+constexpr std::size_t kUnknown = kKeys.size();
+
+constexpr std::array<core::FieldKey, kKeys.size()> kVendorKeys = {
+    "fortinet.fortigate.devname",     "fortinet.fortigate.devid",
+    "fortinet.fortigate.logid",       "fortinet.fortigate.action",
+    "fortinet.fortigate.level",       "fortinet.fortigate.srcip",
+    "fortinet.fortigate.dstip",       "fortinet.fortigate.srcport",
+    "fortinet.fortigate.dstport",     "fortinet.fortigate.transip",
+    "fortinet.fortigate.transport",   "fortinet.fortigate.tranip",
+    "fortinet.fortigate.tranport",    "fortinet.fortigate.proto",
+    "fortinet.fortigate.sentbyte",    "fortinet.fortigate.rcvdbyte",
+    "fortinet.fortigate.sentpkt",     "fortinet.fortigate.rcvdpkt",
+    "fortinet.fortigate.policyid",    "fortinet.fortigate.policyname",
+    "fortinet.fortigate.user",        "fortinet.fortigate.dstuser",
+    "fortinet.fortigate.srcintf",     "fortinet.fortigate.dstintf",
+    "fortinet.fortigate.service",     "fortinet.fortigate.msg",
+    "fortinet.fortigate.hostname",    "fortinet.fortigate.url",
+    "fortinet.fortigate.srcmac",      "fortinet.fortigate.dstmac",
+    "fortinet.fortigate.srccountry",  "fortinet.fortigate.dstcountry",
+    "fortinet.fortigate.attack",      "fortinet.fortigate.virus",
+    "fortinet.fortigate.attackid",    "fortinet.fortigate.virusid",
+    "fortinet.fortigate.filename",    "fortinet.fortigate.agent",
+    "fortinet.fortigate.reason",      "fortinet.fortigate.tz",
+    "fortinet.fortigate.eventtime",   "fortinet.fortigate.date",
+    "fortinet.fortigate.time",        "fortinet.fortigate.type",
+    "fortinet.fortigate.subtype",     "fortinet.fortigate.status",
+    "fortinet.fortigate.vd",          "fortinet.fortigate.logdesc",
+    "fortinet.fortigate.sessionid",   "fortinet.fortigate.srcintfrole",
+    "fortinet.fortigate.dstintfrole", "fortinet.fortigate.duration",
+    "fortinet.fortigate.eventtype",   "fortinet.fortigate.appcat",
+    "fortinet.fortigate.trandisp",    "fortinet.fortigate.policytype",
+    "fortinet.fortigate.crscore",     "fortinet.fortigate.craction",
+    "fortinet.fortigate.poluuid",     "fortinet.fortigate.app",
+    "fortinet.fortigate.srcserver",   "fortinet.fortigate.direction",
+    "fortinet.fortigate.profile",     "fortinet.fortigate.utmaction"};
+
+consteval auto vendor_keys_match() -> bool {
+  constexpr std::string_view kPrefix = "fortinet.fortigate.";
+  for (std::size_t i = 0; i < kKeys.size(); ++i) {
+    const std::string_view v = kVendorKeys[i].view();
+    if (!v.starts_with(kPrefix) || v.substr(kPrefix.size()) != kKeys[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+static_assert(vendor_keys_match(), "kVendorKeys[i] must be \"fortinet.fortigate.\" + kKeys[i]");
+
+// Case label of a key in kKeys.
+consteval auto id(std::string_view key) -> std::size_t {
+  return kIndex.at(key);
 }
 
 // "+0800", "-05:00", "+08" -> minutes east of UTC.
@@ -130,18 +202,11 @@ auto FortigateParser::looks_like(std::string_view payload) -> bool {
   return devid.starts_with("FG") || devid.starts_with("FW") || devid.starts_with("FOS");
 }
 
-auto FortigateParser::value(std::string_view key) const -> std::string_view {
-  for (const auto& [k, v] : kv_) {
-    if (k == key) {
-      return v;
-    }
-  }
-  return {};
-}
-
 auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, core::Event& out)
     -> std::string_view {
+  static_assert(kKeys.size() <= kMaxKnown);
   kv_.clear();
+  present_ = 0;
   std::size_t pos = 0;
   const std::size_t n = payload.size();
   while (pos < n) {
@@ -163,13 +228,13 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
     std::string_view val;
     if (pos < n && payload[pos] == '"') {
       const std::size_t vstart = pos + 1;
-      std::size_t vend = vstart;
       // FortiOS does not escape quotes inside values consistently; a closing quote is one
       // followed by a space or the end of the record.
-      while (vend < n && !(payload[vend] == '"' && (vend + 1 == n || payload[vend + 1] == ' '))) {
-        ++vend;
+      std::size_t vend = payload.find('"', vstart);
+      while (vend != std::string_view::npos && vend + 1 != n && payload[vend + 1] != ' ') {
+        vend = payload.find('"', vend + 1);
       }
-      if (vend >= n) {
+      if (vend == std::string_view::npos) {
         return "unterminated quoted value (truncated record?)";
       }
       val = payload.substr(vstart, vend - vstart);
@@ -181,29 +246,34 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
       }
       val = payload.substr(vstart, pos - vstart);
     }
-    kv_.emplace_back(key, val);
+    const std::size_t k = kIndex.find(key);
+    if (k != kUnknown && (present_ >> k & 1U) == 0) {
+      present_ |= std::uint64_t{1} << k;
+      first_[k] = static_cast<std::uint32_t>(kv_.size());
+    }
+    kv_.push_back({key, val, k});
   }
-  if (value("devname").empty() && value("logid").empty() && value("devid").empty()) {
+  if (value(id("devname")).empty() && value(id("logid")).empty() && value(id("devid")).empty()) {
     return "no FortiGate devname, devid or logid";
   }
 
-  out.set("event.kind", "event");
-  out.set("event.module", "fortinet");
-  out.set("event.dataset", "fortinet.fortigate");
-  out.set("observer.vendor", "Fortinet");
-  out.set("observer.product", "FortiGate");
-  out.set("observer.type", "firewall");
+  out.set_text("event.kind", "event");
+  out.set_text("event.module", "fortinet");
+  out.set_text("event.dataset", "fortinet.fortigate");
+  out.set_text("observer.vendor", "Fortinet");
+  out.set_text("observer.product", "FortiGate");
+  out.set_text("observer.type", "firewall");
 
   // Time: eventtime (epoch, exact) wins; else date + time in tz= or the source's zone.
   int tz = ctx.tz_offset_minutes;
-  if (const auto tzv = value("tz"); !tzv.empty()) {
+  if (const auto tzv = value(id("tz")); !tzv.empty()) {
     if (const auto parsed = parse_tz(tzv)) {
       tz = *parsed;
     }
   }
-  if (const auto t = epoch_to_ms(value("eventtime"))) {
+  if (const auto t = epoch_to_ms(value(id("eventtime")))) {
     out.timestamp = t;
-  } else if (const auto date = value("date"), time = value("time");
+  } else if (const auto date = value(id("date")), time = value(id("time"));
              date.size() == 10 && time.size() >= 8) {
     tmp_.assign(date);
     tmp_.push_back('T');
@@ -213,128 +283,193 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
     }
   }
 
-  const std::string_view type = value("type");
-  const std::string_view subtype = value("subtype");
+  const std::string_view type = value(id("type"));
+  const std::string_view subtype = value(id("subtype"));
   if (type == "traffic") {
-    out.set("event.category", "network");
-    out.set("event.type", "connection");
+    out.set_text("event.category", "network");
+    out.set_text("event.type", "connection");
   } else if (type == "utm") {
-    out.set("event.category", subtype == "virus" ? "malware" : "intrusion_detection");
-    out.set("event.type", "info");
+    out.set_text("event.category", subtype == "virus" ? core::StaticText{"malware"}
+                                                      : core::StaticText{"intrusion_detection"});
+    out.set_text("event.type", "info");
   } else if (type == "event") {
-    out.set("event.category", subtype == "user" || subtype == "vpn" ? "authentication" : "host");
-    out.set("event.type", "info");
+    out.set_text("event.category", subtype == "user" || subtype == "vpn"
+                                       ? core::StaticText{"authentication"}
+                                       : core::StaticText{"host"});
+    out.set_text("event.type", "info");
   }
 
   // UTM records name a signature (IPS attack, AV virus): that is the rule, not the policy.
-  const bool signature = !value("attackid").empty() || !value("virusid").empty();
-  for (const auto& [k, v] : kv_) {
+  const bool signature = !value(id("attackid")).empty() || !value(id("virusid")).empty();
+  for (const auto& [k, v, key_id] : kv_) {
     if (v.empty()) {
       continue;
     }
-    bool mapped = true;  // false: a mapped key whose value failed validation
-    if (k == "devname") {
-      out.set("observer.hostname", v);
-    } else if (k == "devid") {
-      out.set("observer.serial_number", v);
-    } else if (k == "logid") {
-      out.set("event.code", v);
-    } else if (k == "action") {
-      out.set("event.action", v);
-    } else if (k == "level") {
-      out.set("log.level", v);
-    } else if (k == "srcip") {
-      mapped = set_ip(out, "source.ip", v);
-    } else if (k == "dstip") {
-      mapped = set_ip(out, "destination.ip", v);
-    } else if (k == "srcport") {
-      mapped = set_port(out, "source.port", v);
-    } else if (k == "dstport") {
-      mapped = set_port(out, "destination.port", v);
-    } else if (k == "transip") {
-      mapped = set_ip(out, "source.nat.ip", v);
-    } else if (k == "transport") {
-      mapped = set_port(out, "source.nat.port", v);
-    } else if (k == "tranip") {
-      mapped = set_ip(out, "destination.nat.ip", v);
-    } else if (k == "tranport") {
-      mapped = set_port(out, "destination.nat.port", v);
-    } else if (k == "proto") {
-      if (const auto p = parse_int(v); p && *p >= 0 && *p <= 255) {
-        out.set_int("network.iana_number", *p);
-        if (const auto t = transport_from_iana(*p); !t.empty()) {
-          out.set("network.transport", t);
+    bool mapped = true;  // false: kept under the vendor namespace (unmapped, or invalid)
+    switch (key_id) {
+      case id("devname"):
+        out.set("observer.hostname", v);
+        break;
+      case id("devid"):
+        out.set("observer.serial_number", v);
+        break;
+      case id("logid"):
+        out.set("event.code", v);
+        break;
+      case id("action"):
+        out.set("event.action", v);
+        break;
+      case id("level"):
+        out.set("log.level", v);
+        break;
+      case id("srcip"):
+        mapped = set_ip(out, "source.ip", v);
+        break;
+      case id("dstip"):
+        mapped = set_ip(out, "destination.ip", v);
+        break;
+      case id("srcport"):
+        mapped = set_port(out, "source.port", v);
+        break;
+      case id("dstport"):
+        mapped = set_port(out, "destination.port", v);
+        break;
+      case id("transip"):
+        mapped = set_ip(out, "source.nat.ip", v);
+        break;
+      case id("transport"):
+        mapped = set_port(out, "source.nat.port", v);
+        break;
+      case id("tranip"):
+        mapped = set_ip(out, "destination.nat.ip", v);
+        break;
+      case id("tranport"):
+        mapped = set_port(out, "destination.nat.port", v);
+        break;
+      case id("proto"):
+        if (const auto p = parse_int(v); p && *p >= 0 && *p <= 255) {
+          out.set_int("network.iana_number", *p);
+          if (const auto t = transport_from_iana(*p); !t.empty()) {
+            out.set("network.transport", t);
+          }
         }
+        break;
+      case id("sentbyte"):
+      case id("rcvdbyte"):
+      case id("sentpkt"):
+      case id("rcvdpkt"): {
+        const auto c = parse_int(v);
+        mapped = c && *c >= 0;
+        if (mapped) {
+          const bool sent = key_id == id("sentbyte") || key_id == id("sentpkt");
+          const bool bytes = key_id == id("sentbyte") || key_id == id("rcvdbyte");
+          out.set_int(
+              core::pick_key(sent, core::pick_key(bytes, "source.bytes", "source.packets"),
+                             core::pick_key(bytes, "destination.bytes", "destination.packets")),
+              *c);
+        }
+        break;
       }
-    } else if (k == "sentbyte" || k == "rcvdbyte" || k == "sentpkt" || k == "rcvdpkt") {
-      const auto c = parse_int(v);
-      mapped = c && *c >= 0;
-      if (mapped) {
-        const bool sent = k.starts_with("sent");
-        const bool bytes = k.ends_with("byte");
-        out.set_int(
-            core::pick_key(sent, core::pick_key(bytes, "source.bytes", "source.packets"),
-                           core::pick_key(bytes, "destination.bytes", "destination.packets")),
-            *c);
-      }
-    } else if (k == "policyid" && !signature) {
-      out.set("rule.id", v);  // the firewall policy is the rule unless IPS/AV names one
-    } else if (k == "policyname" && !signature) {
-      out.set("rule.name", v);
-    } else if (k == "user" || k == "dstuser") {
-      if (k == "user" || !out.has("user.name")) {
+      case id("policyid"):
+        // The firewall policy is the rule unless IPS/AV names one.
+        mapped = !signature;
+        if (mapped) {
+          out.set("rule.id", v);
+        }
+        break;
+      case id("policyname"):
+        mapped = !signature;
+        if (mapped) {
+          out.set("rule.name", v);
+        }
+        break;
+      case id("user"):
         out.set("user.name", v);
+        break;
+      case id("dstuser"):
+        if (!out.has("user.name")) {
+          out.set("user.name", v);
+        }
+        break;
+      case id("srcintf"):
+        out.set("observer.ingress.interface.name", v);
+        break;
+      case id("dstintf"):
+        out.set("observer.egress.interface.name", v);
+        break;
+      case id("service"):
+        out.set("network.protocol", to_lower(v, tmp_));
+        break;
+      case id("msg"):
+        out.set("message", v);
+        break;
+      case id("hostname"):
+        out.set("url.domain", v);
+        break;
+      case id("url"): {
+        // IPS/AV logs carry the path; web filter logs an absolute URL.
+        out.set("url.original", v);
+        std::string_view path = v;
+        if (const auto scheme = v.find("://"); scheme != std::string_view::npos) {
+          const auto slash = v.find('/', scheme + 3);
+          path = slash == std::string_view::npos ? std::string_view{} : v.substr(slash);
+        }
+        if (!path.empty()) {
+          out.set("url.path", path.substr(0, path.find('?')));
+        }
+        break;
       }
-    } else if (k == "srcintf") {
-      out.set("observer.ingress.interface.name", v);
-    } else if (k == "dstintf") {
-      out.set("observer.egress.interface.name", v);
-    } else if (k == "service") {
-      out.set("network.protocol", to_lower(v, tmp_));
-    } else if (k == "msg") {
-      out.set("message", v);
-    } else if (k == "hostname") {
-      out.set("url.domain", v);
-    } else if (k == "url") {
-      // IPS/AV logs carry the path; web filter logs an absolute URL.
-      out.set("url.original", v);
-      std::string_view path = v;
-      if (const auto scheme = v.find("://"); scheme != std::string_view::npos) {
-        const auto slash = v.find('/', scheme + 3);
-        path = slash == std::string_view::npos ? std::string_view{} : v.substr(slash);
-      }
-      if (!path.empty()) {
-        out.set("url.path", path.substr(0, path.find('?')));
-      }
-    } else if (k == "srcmac") {
-      out.set("source.mac", v);
-    } else if (k == "dstmac") {
-      out.set("destination.mac", v);
-    } else if (k == "srccountry" && v != "Reserved") {
-      out.set("source.geo.country_name", v);
-    } else if (k == "dstcountry" && v != "Reserved") {
-      out.set("destination.geo.country_name", v);
-    } else if (k == "attack" || k == "virus") {
-      out.set("rule.name", v);
-    } else if (k == "attackid" || k == "virusid") {
-      out.set("rule.id", v);
-    } else if (k == "filename") {
-      out.set("file.name", v);
-    } else if (k == "agent") {
-      out.set("user_agent.original", v);
-    } else if (k == "reason") {
-      out.set("event.reason", v);
-    } else {
-      mapped = false;
+      case id("srcmac"):
+        out.set("source.mac", v);
+        break;
+      case id("dstmac"):
+        out.set("destination.mac", v);
+        break;
+      case id("srccountry"):
+        mapped = v != "Reserved";
+        if (mapped) {
+          out.set("source.geo.country_name", v);
+        }
+        break;
+      case id("dstcountry"):
+        mapped = v != "Reserved";
+        if (mapped) {
+          out.set("destination.geo.country_name", v);
+        }
+        break;
+      case id("attack"):
+      case id("virus"):
+        out.set("rule.name", v);
+        break;
+      case id("attackid"):
+      case id("virusid"):
+        out.set("rule.id", v);
+        break;
+      case id("filename"):
+        out.set("file.name", v);
+        break;
+      case id("agent"):
+        out.set("user_agent.original", v);
+        break;
+      case id("reason"):
+        out.set("event.reason", v);
+        break;
+      default:
+        mapped = false;
+        break;
     }
     if (!mapped) {
       // Everything not mapped to ECS stays available under the vendor namespace.
-      key_.assign("fortinet.fortigate.");
-      append_key_segment(key_, k);
-      out.set(key_, v);
+      if (key_id != kUnknown) {
+        out.set(kVendorKeys[key_id], v);
+      } else {
+        key_.assign("fortinet.fortigate.");
+        append_key_segment(key_, k);
+        out.set(key_, v);
+      }
     }
   }
-  if (const auto o = outcome_of(value("action"), value("status")); !o.empty()) {
+  if (const auto o = outcome_of(value(id("action")), value(id("status"))); !o.empty()) {
     out.set("event.outcome", o);
   }
   return {};

@@ -3,9 +3,10 @@
 #include "siem/core/event.hpp"
 #include "siem/parsers/normalizer.hpp"
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace siem::parsers::detail {
@@ -27,9 +28,23 @@ public:
       -> std::string_view;
 
 private:
-  [[nodiscard]] auto value(std::string_view key) const -> std::string_view;
+  /// Keys known to the parser are numbered (fortigate.cpp, kKeys); others get kMaxKnown.
+  static constexpr std::size_t kMaxKnown = 64;
 
-  std::vector<std::pair<std::string_view, std::string_view>> kv_;
+  struct Pair {
+    std::string_view key;
+    std::string_view value;
+    std::size_t id;  ///< index in kKeys, else kMaxKnown
+  };
+
+  /// The value of the first pair with known key `id`, empty when absent.
+  [[nodiscard]] auto value(std::size_t id) const -> std::string_view {
+    return (present_ >> id & 1U) != 0 ? kv_[first_[id]].value : std::string_view{};
+  }
+
+  std::vector<Pair> kv_;
+  std::array<std::uint32_t, kMaxKnown> first_{};  ///< kv_ index of known key i's first pair
+  std::uint64_t present_ = 0;                     ///< bit i: known key i was seen
   std::string key_;
   std::string tmp_;
 };
