@@ -2,17 +2,13 @@
 
 #include "common.hpp"
 #include "key_index.hpp"
+#include "scan.hpp"
 
 #include <array>
 #include <optional>
 
 namespace siem::parsers::detail {
 namespace {
-
-auto is_key_char(char c) -> bool {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '-';
-}
 
 // The keys the mapping reads, and the FortiOS keys most records carry: each is found by one
 // lookup per pair (KeyIndex), and one kept under the vendor namespace has a literal key
@@ -217,9 +213,7 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
       break;
     }
     const std::size_t key_start = pos;
-    while (pos < n && is_key_char(payload[pos])) {
-      ++pos;
-    }
+    pos = skip_key_chars(payload, pos);
     if (pos == key_start || pos >= n || payload[pos] != '=') {
       return kv_.empty() ? "not a key=value record" : "malformed key=value pair";
     }
@@ -230,20 +224,18 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
       const std::size_t vstart = pos + 1;
       // FortiOS does not escape quotes inside values consistently; a closing quote is one
       // followed by a space or the end of the record.
-      std::size_t vend = payload.find('"', vstart);
-      while (vend != std::string_view::npos && vend + 1 != n && payload[vend + 1] != ' ') {
-        vend = payload.find('"', vend + 1);
+      std::size_t vend = find_byte(payload, vstart, '"');
+      while (vend + 1 < n && payload[vend + 1] != ' ') {
+        vend = find_byte(payload, vend + 1, '"');
       }
-      if (vend == std::string_view::npos) {
+      if (vend >= n) {
         return "unterminated quoted value (truncated record?)";
       }
       val = payload.substr(vstart, vend - vstart);
       pos = vend + 1;
     } else {
       const std::size_t vstart = pos;
-      while (pos < n && payload[pos] != ' ') {
-        ++pos;
-      }
+      pos = find_byte(payload, pos, ' ');
       val = payload.substr(vstart, pos - vstart);
     }
     const std::size_t k = kIndex.find(key);
