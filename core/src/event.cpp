@@ -74,17 +74,9 @@ void Event::compact() {
   SIEM_ASSERT(slots_.size() < kCompactAt, "more than 8191 distinct fields in one event");
 }
 
-void Event::Slots::grow() {
-  const std::size_t cap = capacity_ == 0 ? 64 : capacity_ * 2;
-  auto bigger = std::make_unique<Slot[]>(cap);  // NOLINT(cppcoreguidelines-avoid-c-arrays)
-  std::copy(data_.get(), data_.get() + size_, bigger.get());
-  data_ = std::move(bigger);
-  capacity_ = cap;
-}
-
 void Event::append_key(Slot& s, FieldKey key) {
   s.key_off = static_cast<std::uint32_t>(arena_.size());
-  arena_.append(key.view());
+  arena_.append(key.data(), key.size());
   ++irregular_;
 }
 
@@ -119,7 +111,7 @@ void Event::set(FieldKey key, std::string_view value) {
   s.type = FieldType::string;
   s.val_off = static_cast<std::uint32_t>(arena_.size());
   s.val_len = static_cast<std::uint32_t>(value.size());
-  arena_.append(value);
+  arena_.append(value.data(), value.size());
 }
 
 void Event::set_double(FieldKey key, double value) {

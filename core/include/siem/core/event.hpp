@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace siem::core {
@@ -133,7 +135,7 @@ private:
 
   /// Appends a slot for `key` (a key set again gets a new slot; the latest counts).
   /// Inline: it runs for every field set.
-  auto slot_for(FieldKey key) -> Slot& {
+  [[gnu::always_inline]] auto slot_for(FieldKey key) -> Slot& {
     if (slots_.size() >= kCompactAt) [[unlikely]] {
       compact();
     }
@@ -169,24 +171,26 @@ private:
     return {s.literal ? s.text : arena_.data() + s.val_off, s.val_len};
   }
 
-  /// The slots: a vector whose append is inline (std::vector's emplace_back is a call per
-  /// field, its growth path is not inlined). Slot is trivially copyable.
-  class Slots {
+  /// A vector of a trivially copyable type whose appends are inline (std::vector's
+  /// emplace_back is a call per field, its growth path is not inlined; std::string's append
+  /// is a call and a memcpy call per value). Used for the slots and for the arena.
+  template <class T>
+  class PodVector {
   public:
-    Slots() = default;
+    static_assert(std::is_trivially_copyable_v<T>);
 
-    Slots(const Slots& o) { *this = o; }
+    PodVector() = default;
 
-    Slots(Slots&&) noexcept = default;
-    auto operator=(Slots&&) noexcept -> Slots& = default;
-    ~Slots() = default;
+    PodVector(const PodVector& o) { *this = o; }
 
-    auto operator=(const Slots& o) -> Slots& {
+    PodVector(PodVector&&) noexcept = default;
+    auto operator=(PodVector&&) noexcept -> PodVector& = default;
+    ~PodVector() = default;
+
+    auto operator=(const PodVector& o) -> PodVector& {
       if (this != &o) {
         size_ = 0;
-        while (capacity_ < o.size_) {
-          grow();
-        }
+        reserve(o.size_);
         std::copy(o.begin(), o.end(), data_.get());
         size_ = o.size_;
       }
@@ -195,37 +199,92 @@ private:
 
     [[nodiscard]] auto size() const -> std::size_t { return size_; }
 
-    [[nodiscard]] auto operator[](std::size_t i) -> Slot& { return data_[i]; }
+    [[nodiscard]] auto data() const -> const T* { return data_.get(); }
 
-    [[nodiscard]] auto operator[](std::size_t i) const -> const Slot& { return data_[i]; }
+    [[nodiscard]] auto operator[](std::size_t i) -> T& { return data_[i]; }
 
-    [[nodiscard]] auto begin() const -> const Slot* { return data_.get(); }
+    [[nodiscard]] auto operator[](std::size_t i) const -> const T& { return data_[i]; }
 
-    [[nodiscard]] auto end() const -> const Slot* { return data_.get() + size_; }
+    [[nodiscard]] auto begin() const -> const T* { return data_.get(); }
+
+    [[nodiscard]] auto end() const -> const T* { return data_.get() + size_; }
 
     void clear() { size_ = 0; }
 
     /// Shrinks to n (n <= size()).
     void resize(std::size_t n) { size_ = n; }
 
-    auto emplace_back() -> Slot& {
+    [[gnu::always_inline]] auto emplace_back() -> T& {
       if (size_ == capacity_) [[unlikely]] {
-        grow();
+        grow(size_ + 1);
       }
-      Slot& s = data_[size_++];
-      s = Slot{};
+      T& s = data_[size_++];
+      s = T{};
       return s;
     }
 
+    /// Appends n elements from p, which must not point into this vector.
+    [[gnu::always_inline]] void append(const T* p, std::size_t n) {
+      if (capacity_ - size_ < n) [[unlikely]] {
+        grow(size_ + n);
+      }
+      T* dst = data_.get() + size_;
+      if constexpr (sizeof(T) == 1) {
+        copy_short(dst, p, n);
+      } else {
+        std::copy(p, p + n, dst);
+      }
+      size_ += n;
+    }
+
+    /// Room for n elements without another allocation.
+    void reserve(std::size_t n) {
+      if (n > capacity_) {
+        grow(n);
+      }
+    }
+
   private:
-    void grow();
-    std::unique_ptr<Slot[]> data_;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+    [[gnu::noinline]] void grow(std::size_t n) {
+      std::size_t cap = capacity_ == 0 ? 64 : capacity_ * 2;
+      while (cap < n) {
+        cap *= 2;
+      }
+      auto bigger = std::make_unique_for_overwrite<T[]>(cap);  // NOLINT(*-avoid-c-arrays)
+      std::copy(data_.get(), data_.get() + size_, bigger.get());
+      data_ = std::move(bigger);
+      capacity_ = cap;
+    }
+
+    /// memcpy, with values of up to 16 bytes (most) copied by two overlapping loads and
+    /// stores instead of a call.
+    static void copy_short(T* dst, const T* src, std::size_t n) {
+      const auto copy = [&](auto word) {
+        std::memcpy(&word, src, sizeof word);
+        std::memcpy(dst, &word, sizeof word);
+        std::memcpy(&word, src + n - sizeof word, sizeof word);
+        std::memcpy(dst + n - sizeof word, &word, sizeof word);
+      };
+      if (n > 16) {
+        std::memcpy(dst, src, n);
+      } else if (n >= 8) {
+        copy(std::uint64_t{});
+      } else if (n >= 4) {
+        copy(std::uint32_t{});
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          dst[i] = src[i];
+        }
+      }
+    }
+
+    std::unique_ptr<T[]> data_;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
     std::size_t size_ = 0;
     std::size_t capacity_ = 0;
   };
 
-  std::string arena_;
-  Slots slots_;
+  PodVector<char> arena_;
+  PodVector<Slot> slots_;
   std::size_t literal_bytes_ = 0;  ///< total length of set_text values (not in arena_)
   std::uint32_t irregular_ = 0;    ///< slots with a dynamic key, plus erasures
   struct SortItem {
