@@ -212,6 +212,9 @@ constexpr std::uint32_t kErasedBit = 1U << 31U;
 // of a memcpy call each. Reads and writes up to kFragOverrun - 1 bytes past the fragment:
 // layouts pad their fragments, and the output bound has room.
 constexpr std::size_t kFragOverrun = 16;
+// write_json_string_padded over-writes up to kJsonPadding - 1 bytes past a value; the same
+// room at the end of the bound covers it.
+static_assert(kFragOverrun >= kJsonPadding);
 
 auto copy_fragment(char* dst, const char* src, std::size_t n) -> char* {
   for (std::size_t i = 0; i < n; i += kFragOverrun) {
@@ -283,7 +286,7 @@ auto Event::write_value(char* p, std::uint32_t item) const -> char* {
         p[s.val_len + 1] = '"';
         return p + s.val_len + 2;
       }
-      return write_json_string(p, {arena_.data() + s.val_off, s.val_len});
+      return write_json_string_padded(p, {arena_.data() + s.val_off, s.val_len});
     case FieldType::integer: return write_json_int(p, s.integer);
     case FieldType::real: return write_json_double(p, s.real);
     case FieldType::boolean: break;
@@ -298,7 +301,7 @@ auto Event::write_value(char* p, std::uint32_t item) const -> char* {
 
 void Event::append_value(std::string& out, std::uint32_t item) const {
   const std::size_t at = out.size();
-  out.resize(at + value_bound(item));
+  out.resize(at + value_bound(item) + kJsonPadding);
   char* end = write_value(out.data() + at, item);
   out.resize(static_cast<std::size_t>(end - out.data()));
 }

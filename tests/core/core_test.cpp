@@ -105,11 +105,23 @@ auto written(std::string_view s) -> std::string {
   std::string buf(json_string_bound(s.size()), '\0');
   return {buf.data(), write_json_string(buf.data(), s)};
 }
+
+// write_json_string_padded, with the padding after `s` full of bytes that would need escaping:
+// none of them may show up in the output.
+auto written_padded(std::string_view s) -> std::string {
+  std::string in{s};
+  in.append("xyz\"\\\n");  // plain bytes first: a special right at the end would hide a bug
+  in.append(kJsonPadding - 6, '\xFF');
+  std::string buf(json_string_bound(s.size()) + kJsonPadding, '\0');
+  return {buf.data(),
+          write_json_string_padded(buf.data(), std::string_view{in}.substr(0, s.size()))};
+}
 }  // namespace
 
 // write_json_string copies plain words and falls back at the first word holding a byte that
-// needs care, and handles the tail with an overlapping word: every length and every position
-// of a special byte, against a byte-at-a-time reference and against append_json_string.
+// needs care, and handles the tail with an overlapping word; write_json_string_padded does
+// the same 16 bytes a step and reads past the end: every length and every position of a
+// special byte, against a byte-at-a-time reference and against append_json_string.
 BOOST_AUTO_TEST_CASE(json_string_fast_path_matches_reference) {
   const std::string specials[] = {"\"",   "\\",   "\n",       std::string(1, '\0'),
                                   "\x1f", "\x7f", "\xC3\xA9", "\xFF"};
@@ -119,6 +131,7 @@ BOOST_AUTO_TEST_CASE(json_string_fast_path_matches_reference) {
       plain[i] = static_cast<char>('a' + i % 26);
     }
     BOOST_TEST(written(plain) == reference_escape(plain));
+    BOOST_TEST(written_padded(plain) == reference_escape(plain));
     for (std::size_t at = 0; at <= n; ++at) {
       for (const auto& sp : specials) {
         std::string s = plain;
@@ -126,6 +139,7 @@ BOOST_AUTO_TEST_CASE(json_string_fast_path_matches_reference) {
         std::string appended;
         append_json_string(appended, s);
         BOOST_TEST(written(s) == appended, "length " << s.size() << ", special at " << at);
+        BOOST_TEST(written_padded(s) == appended, "padded, length " << s.size() << " at " << at);
         if (static_cast<unsigned char>(sp[0]) < 0x80U) {
           BOOST_TEST(written(s) == reference_escape(s), "length " << s.size() << " at " << at);
         }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "siem/core/field_key.hpp"
+#include "siem/core/json.hpp"
 #include "siem/core/time.hpp"
 
 #include <algorithm>
@@ -173,8 +174,9 @@ private:
 
   /// A vector of a trivially copyable type whose appends are inline (std::vector's
   /// emplace_back is a call per field, its growth path is not inlined; std::string's append
-  /// is a call and a memcpy call per value). Used for the slots and for the arena.
-  template <class T>
+  /// is a call and a memcpy call per value). Used for the slots and for the arena. `Slack`
+  /// zeroed elements are allocated past the capacity: readable, never part of the contents.
+  template <class T, std::size_t Slack = 0>
   class PodVector {
   public:
     static_assert(std::is_trivially_copyable_v<T>);
@@ -250,7 +252,7 @@ private:
       while (cap < n) {
         cap *= 2;
       }
-      auto bigger = std::make_unique_for_overwrite<T[]>(cap);  // NOLINT(*-avoid-c-arrays)
+      auto bigger = std::make_unique<T[]>(cap + Slack);  // NOLINT(*-avoid-c-arrays)
       std::copy(data_.get(), data_.get() + size_, bigger.get());
       data_ = std::move(bigger);
       capacity_ = cap;
@@ -283,7 +285,7 @@ private:
     std::size_t capacity_ = 0;
   };
 
-  PodVector<char> arena_;
+  PodVector<char, kJsonPadding> arena_;  ///< padded for write_json_string_padded
   PodVector<Slot> slots_;
   std::size_t literal_bytes_ = 0;  ///< total length of set_text values (not in arena_)
   std::uint32_t irregular_ = 0;    ///< slots with a dynamic key, plus erasures
