@@ -40,8 +40,12 @@ auto is_ipv4(std::string_view s) -> bool {
 }  // namespace
 
 auto is_ip(std::string_view s) -> bool {
+  // Most addresses are IPv4: try that first, without a memchr call for ':'.
+  if (is_ipv4(s)) {
+    return true;
+  }
   if (s.find(':') == std::string_view::npos) {
-    return is_ipv4(s);
+    return false;
   }
   // inet_pton needs a NUL-terminated string; the longest textual IPv6 address is 45 bytes.
   // An embedded NUL would end inet_pton's string early ("10.0.0.1\0junk" would pass).
