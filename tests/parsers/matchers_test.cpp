@@ -3,14 +3,18 @@
 // matchers against their RE2 patterns: same match decision and same captures on every message
 // built from a grid of awkward pieces (user names with spaces and " from ", hostnames instead
 // of IPs, missing ports, trailing text and blanks). The Junos RT_FLOW session and RT_IDP attack
-// matchers against theirs likewise. The IPv4 check against inet_pton.
+// matchers against theirs likewise. The IPv4 check against inet_pton. The 16-byte scans of the
+// key=value tokenizers against byte loops, and KeyIndex's perfect hash against a linear search.
 #include "common.hpp"
 #include "junos_match.hpp"
+#include "key_index.hpp"
+#include "scan.hpp"
 #include "sshd.hpp"
 #include <arpa/inet.h>
 #include <boost/test/unit_test.hpp>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <string>
@@ -455,4 +459,84 @@ BOOST_AUTO_TEST_CASE(junos_idp_attack_matches_re2) {
   check_junos(idp, jm::idp_attack, IdpParts{}.text() + "\n" + IdpParts{}.text(), false, n);
   BOOST_TEST(n > 10000);
   BOOST_TEST(g_junos_matches > 1000);
+}
+
+namespace d = siem::parsers::detail;
+
+// Every length across the 16-byte steps, the byte sought at every position (or absent), every
+// start: find_byte and skip_key_chars agree with byte loops. Bytes at the edges of the key
+// character ranges and bytes >= 0x80 (negative as signed chars, which SSE2 compares) included.
+BOOST_AUTO_TEST_CASE(scans_match_byte_loops) {
+  const auto ref_find = [](std::string_view s, std::size_t pos, char c) {
+    while (pos < s.size() && s[pos] != c) {
+      ++pos;
+    }
+    return pos;
+  };
+  const auto ref_skip = [](std::string_view s, std::size_t pos) {
+    const auto key = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+             || c == '-';
+    };
+    while (pos < s.size() && key(s[pos])) {
+      ++pos;
+    }
+    return pos;
+  };
+  const std::string odd = std::string{"@[`{/:=\" \x7f\x80\xC3\xFF"} + '\0';
+  std::size_t checked = 0;
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string base(n, 'k');
+    for (std::size_t i = 0; i < n; ++i) {
+      base[i] = "aZ09_-mQ"[i % 8];
+    }
+    for (std::size_t at = 0; at <= n; ++at) {
+      for (const char c : odd) {
+        std::string s = base;
+        if (at < n) {
+          s[at] = c;
+        }
+        for (std::size_t pos = 0; pos <= n; ++pos) {
+          BOOST_TEST(d::find_byte(s, pos, c) == ref_find(s, pos, c), "n " << n << " at " << at);
+          BOOST_TEST(d::skip_key_chars(s, pos) == ref_skip(s, pos), "n " << n << " at " << at);
+          ++checked;
+        }
+      }
+    }
+  }
+  BOOST_TEST(checked > 10000);
+}
+
+// KeyIndex finds each key at its index and nothing else: not prefixes, extensions, case
+// variants, one-byte changes, nor a key with the same length and first and last 8 bytes (the
+// same hash signature) as one of the keys.
+BOOST_AUTO_TEST_CASE(key_index_finds_exactly_its_keys) {
+  static constexpr std::array<std::string_view, 8> kKeys = {"a",
+                                                            "srcip",
+                                                            "dstip",
+                                                            "sentbyte",
+                                                            "rcvdbyte",
+                                                            "eventtime",
+                                                            "aaaaaaaa_1_bbbbbbbb",
+                                                            "a_key_of_thirty_one_bytes_long!"};
+  static constexpr d::KeyIndex<kKeys.size()> kIndex{kKeys};
+  static_assert(kIndex.at("dstip") == 2);
+  for (std::size_t i = 0; i < kKeys.size(); ++i) {
+    BOOST_TEST(kIndex.find(kKeys[i]) == i);
+    const std::string k{kKeys[i]};
+    std::vector<std::string> misses = {k + "x", "x" + k, k.substr(1), k.substr(0, k.size() - 1)};
+    for (std::size_t j = 0; j < k.size(); ++j) {
+      std::string v = k;
+      v[j] = static_cast<char>(v[j] ^ 0x20);  // case flip, or another byte
+      misses.push_back(v);
+    }
+    for (const auto& m : misses) {
+      if (std::find(kKeys.begin(), kKeys.end(), m) == kKeys.end()) {
+        BOOST_TEST(kIndex.find(m) == kKeys.size(), "'" << m << "' found");
+      }
+    }
+  }
+  BOOST_TEST(kIndex.find("aaaaaaaa_2_bbbbbbbb") == kKeys.size());
+  BOOST_TEST(kIndex.find("") == kKeys.size());
+  BOOST_TEST(kIndex.find(std::string(200, 'a')) == kKeys.size());
 }
