@@ -281,13 +281,19 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
     out.set_text("event.category", "network");
     out.set_text("event.type", "connection");
   } else if (type == "utm") {
-    out.set_text("event.category", subtype == "virus" ? core::StaticText{"malware"}
-                                                      : core::StaticText{"intrusion_detection"});
+    // (No ternary of StaticTexts: clang 14 crashes generating code for one.)
+    if (subtype == "virus") {
+      out.set_text("event.category", "malware");
+    } else {
+      out.set_text("event.category", "intrusion_detection");
+    }
     out.set_text("event.type", "info");
   } else if (type == "event") {
-    out.set_text("event.category", subtype == "user" || subtype == "vpn"
-                                       ? core::StaticText{"authentication"}
-                                       : core::StaticText{"host"});
+    if (subtype == "user" || subtype == "vpn") {
+      out.set_text("event.category", "authentication");
+    } else {
+      out.set_text("event.category", "host");
+    }
     out.set_text("event.type", "info");
   }
 
