@@ -198,8 +198,7 @@ auto FortigateParser::looks_like(std::string_view payload) -> bool {
   return devid.starts_with("FG") || devid.starts_with("FW") || devid.starts_with("FOS");
 }
 
-auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, core::Event& out)
-    -> std::string_view {
+auto FortigateParser::tokenize(std::string_view payload) -> std::string_view {
   static_assert(kKeys.size() <= kMaxKnown);
   kv_.clear();
   present_ = 0;
@@ -245,10 +244,10 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
     }
     kv_.push_back({key, val, k});
   }
-  if (value(id("devname")).empty() && value(id("logid")).empty() && value(id("devid")).empty()) {
-    return "no FortiGate devname, devid or logid";
-  }
+  return {};
+}
 
+void FortigateParser::map_header(const ParseContext& ctx, core::Event& out) {
   out.set_text("event.kind", "event");
   out.set_text("event.module", "fortinet");
   out.set_text("event.dataset", "fortinet.fortigate");
@@ -296,175 +295,192 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
     }
     out.set_text("event.type", "info");
   }
+}
 
+// Inlined into parse(), its one caller: a call per pair cost 2 % of the fw instructions.
+[[gnu::always_inline]] inline void FortigateParser::map_pair(const Pair& pair, bool signature,
+                                                             core::Event& out) {
+  const auto& [k, v, key_id] = pair;
+  bool mapped = true;  // false: kept under the vendor namespace (unmapped, or invalid)
+  switch (key_id) {
+    case id("devname"):
+      out.set("observer.hostname", v);
+      break;
+    case id("devid"):
+      out.set("observer.serial_number", v);
+      break;
+    case id("logid"):
+      out.set("event.code", v);
+      break;
+    case id("action"):
+      out.set("event.action", v);
+      break;
+    case id("level"):
+      out.set("log.level", v);
+      break;
+    case id("srcip"):
+      mapped = set_ip(out, "source.ip", v);
+      break;
+    case id("dstip"):
+      mapped = set_ip(out, "destination.ip", v);
+      break;
+    case id("srcport"):
+      mapped = set_port(out, "source.port", v);
+      break;
+    case id("dstport"):
+      mapped = set_port(out, "destination.port", v);
+      break;
+    case id("transip"):
+      mapped = set_ip(out, "source.nat.ip", v);
+      break;
+    case id("transport"):
+      mapped = set_port(out, "source.nat.port", v);
+      break;
+    case id("tranip"):
+      mapped = set_ip(out, "destination.nat.ip", v);
+      break;
+    case id("tranport"):
+      mapped = set_port(out, "destination.nat.port", v);
+      break;
+    case id("proto"):
+      if (const auto p = parse_int(v); p && *p >= 0 && *p <= 255) {
+        out.set_int("network.iana_number", *p);
+        if (const auto t = transport_from_iana(*p); !t.empty()) {
+          out.set("network.transport", t);
+        }
+      }
+      break;
+    case id("sentbyte"):
+    case id("rcvdbyte"):
+    case id("sentpkt"):
+    case id("rcvdpkt"): {
+      const auto c = parse_int(v);
+      mapped = c && *c >= 0;
+      if (mapped) {
+        const bool sent = key_id == id("sentbyte") || key_id == id("sentpkt");
+        const bool bytes = key_id == id("sentbyte") || key_id == id("rcvdbyte");
+        out.set_int(
+            core::pick_key(sent, core::pick_key(bytes, "source.bytes", "source.packets"),
+                           core::pick_key(bytes, "destination.bytes", "destination.packets")),
+            *c);
+      }
+      break;
+    }
+    case id("policyid"):
+      // The firewall policy is the rule unless IPS/AV names one.
+      mapped = !signature;
+      if (mapped) {
+        out.set("rule.id", v);
+      }
+      break;
+    case id("policyname"):
+      mapped = !signature;
+      if (mapped) {
+        out.set("rule.name", v);
+      }
+      break;
+    case id("user"):
+      out.set("user.name", v);
+      break;
+    case id("dstuser"):
+      if (!out.has("user.name")) {
+        out.set("user.name", v);
+      }
+      break;
+    case id("srcintf"):
+      out.set("observer.ingress.interface.name", v);
+      break;
+    case id("dstintf"):
+      out.set("observer.egress.interface.name", v);
+      break;
+    case id("service"):
+      out.set("network.protocol", to_lower(v, tmp_));
+      break;
+    case id("msg"):
+      out.set("message", v);
+      break;
+    case id("hostname"):
+      out.set("url.domain", v);
+      break;
+    case id("url"): {
+      // IPS/AV logs carry the path; web filter logs an absolute URL.
+      out.set("url.original", v);
+      std::string_view path = v;
+      if (const auto scheme = v.find("://"); scheme != std::string_view::npos) {
+        const auto slash = v.find('/', scheme + 3);
+        path = slash == std::string_view::npos ? std::string_view{} : v.substr(slash);
+      }
+      if (!path.empty()) {
+        out.set("url.path", path.substr(0, path.find('?')));
+      }
+      break;
+    }
+    case id("srcmac"):
+      out.set("source.mac", v);
+      break;
+    case id("dstmac"):
+      out.set("destination.mac", v);
+      break;
+    case id("srccountry"):
+      mapped = v != "Reserved";
+      if (mapped) {
+        out.set("source.geo.country_name", v);
+      }
+      break;
+    case id("dstcountry"):
+      mapped = v != "Reserved";
+      if (mapped) {
+        out.set("destination.geo.country_name", v);
+      }
+      break;
+    case id("attack"):
+    case id("virus"):
+      out.set("rule.name", v);
+      break;
+    case id("attackid"):
+    case id("virusid"):
+      out.set("rule.id", v);
+      break;
+    case id("filename"):
+      out.set("file.name", v);
+      break;
+    case id("agent"):
+      out.set("user_agent.original", v);
+      break;
+    case id("reason"):
+      out.set("event.reason", v);
+      break;
+    default:
+      mapped = false;
+      break;
+  }
+  if (!mapped) {
+    // Everything not mapped to ECS stays available under the vendor namespace.
+    if (key_id != kUnknown) {
+      out.set(kVendorKeys[key_id], v);
+    } else {
+      key_.assign("fortinet.fortigate.");
+      append_key_segment(key_, k);
+      out.set(key_, v);
+    }
+  }
+}
+
+auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, core::Event& out)
+    -> std::string_view {
+  if (const auto reason = tokenize(payload); !reason.empty()) {
+    return reason;
+  }
+  if (value(id("devname")).empty() && value(id("logid")).empty() && value(id("devid")).empty()) {
+    return "no FortiGate devname, devid or logid";
+  }
+
+  map_header(ctx, out);
   // UTM records name a signature (IPS attack, AV virus): that is the rule, not the policy.
   const bool signature = !value(id("attackid")).empty() || !value(id("virusid")).empty();
-  for (const auto& [k, v, key_id] : kv_) {
-    if (v.empty()) {
-      continue;
-    }
-    bool mapped = true;  // false: kept under the vendor namespace (unmapped, or invalid)
-    switch (key_id) {
-      case id("devname"):
-        out.set("observer.hostname", v);
-        break;
-      case id("devid"):
-        out.set("observer.serial_number", v);
-        break;
-      case id("logid"):
-        out.set("event.code", v);
-        break;
-      case id("action"):
-        out.set("event.action", v);
-        break;
-      case id("level"):
-        out.set("log.level", v);
-        break;
-      case id("srcip"):
-        mapped = set_ip(out, "source.ip", v);
-        break;
-      case id("dstip"):
-        mapped = set_ip(out, "destination.ip", v);
-        break;
-      case id("srcport"):
-        mapped = set_port(out, "source.port", v);
-        break;
-      case id("dstport"):
-        mapped = set_port(out, "destination.port", v);
-        break;
-      case id("transip"):
-        mapped = set_ip(out, "source.nat.ip", v);
-        break;
-      case id("transport"):
-        mapped = set_port(out, "source.nat.port", v);
-        break;
-      case id("tranip"):
-        mapped = set_ip(out, "destination.nat.ip", v);
-        break;
-      case id("tranport"):
-        mapped = set_port(out, "destination.nat.port", v);
-        break;
-      case id("proto"):
-        if (const auto p = parse_int(v); p && *p >= 0 && *p <= 255) {
-          out.set_int("network.iana_number", *p);
-          if (const auto t = transport_from_iana(*p); !t.empty()) {
-            out.set("network.transport", t);
-          }
-        }
-        break;
-      case id("sentbyte"):
-      case id("rcvdbyte"):
-      case id("sentpkt"):
-      case id("rcvdpkt"): {
-        const auto c = parse_int(v);
-        mapped = c && *c >= 0;
-        if (mapped) {
-          const bool sent = key_id == id("sentbyte") || key_id == id("sentpkt");
-          const bool bytes = key_id == id("sentbyte") || key_id == id("rcvdbyte");
-          out.set_int(
-              core::pick_key(sent, core::pick_key(bytes, "source.bytes", "source.packets"),
-                             core::pick_key(bytes, "destination.bytes", "destination.packets")),
-              *c);
-        }
-        break;
-      }
-      case id("policyid"):
-        // The firewall policy is the rule unless IPS/AV names one.
-        mapped = !signature;
-        if (mapped) {
-          out.set("rule.id", v);
-        }
-        break;
-      case id("policyname"):
-        mapped = !signature;
-        if (mapped) {
-          out.set("rule.name", v);
-        }
-        break;
-      case id("user"):
-        out.set("user.name", v);
-        break;
-      case id("dstuser"):
-        if (!out.has("user.name")) {
-          out.set("user.name", v);
-        }
-        break;
-      case id("srcintf"):
-        out.set("observer.ingress.interface.name", v);
-        break;
-      case id("dstintf"):
-        out.set("observer.egress.interface.name", v);
-        break;
-      case id("service"):
-        out.set("network.protocol", to_lower(v, tmp_));
-        break;
-      case id("msg"):
-        out.set("message", v);
-        break;
-      case id("hostname"):
-        out.set("url.domain", v);
-        break;
-      case id("url"): {
-        // IPS/AV logs carry the path; web filter logs an absolute URL.
-        out.set("url.original", v);
-        std::string_view path = v;
-        if (const auto scheme = v.find("://"); scheme != std::string_view::npos) {
-          const auto slash = v.find('/', scheme + 3);
-          path = slash == std::string_view::npos ? std::string_view{} : v.substr(slash);
-        }
-        if (!path.empty()) {
-          out.set("url.path", path.substr(0, path.find('?')));
-        }
-        break;
-      }
-      case id("srcmac"):
-        out.set("source.mac", v);
-        break;
-      case id("dstmac"):
-        out.set("destination.mac", v);
-        break;
-      case id("srccountry"):
-        mapped = v != "Reserved";
-        if (mapped) {
-          out.set("source.geo.country_name", v);
-        }
-        break;
-      case id("dstcountry"):
-        mapped = v != "Reserved";
-        if (mapped) {
-          out.set("destination.geo.country_name", v);
-        }
-        break;
-      case id("attack"):
-      case id("virus"):
-        out.set("rule.name", v);
-        break;
-      case id("attackid"):
-      case id("virusid"):
-        out.set("rule.id", v);
-        break;
-      case id("filename"):
-        out.set("file.name", v);
-        break;
-      case id("agent"):
-        out.set("user_agent.original", v);
-        break;
-      case id("reason"):
-        out.set("event.reason", v);
-        break;
-      default:
-        mapped = false;
-        break;
-    }
-    if (!mapped) {
-      // Everything not mapped to ECS stays available under the vendor namespace.
-      if (key_id != kUnknown) {
-        out.set(kVendorKeys[key_id], v);
-      } else {
-        key_.assign("fortinet.fortigate.");
-        append_key_segment(key_, k);
-        out.set(key_, v);
-      }
+  for (const auto& pair : kv_) {
+    if (!pair.value.empty()) {
+      map_pair(pair, signature, out);
     }
   }
   if (const auto o = outcome_of(value(id("action")), value(id("status"))); !o.empty()) {

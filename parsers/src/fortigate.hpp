@@ -37,6 +37,15 @@ private:
     std::size_t id;  ///< index in kKeys, else kMaxKnown
   };
 
+  /// Splits `payload` into kv_ (and first_/present_); returns the reason it is not a
+  /// key=value record, else an empty view.
+  auto tokenize(std::string_view payload) -> std::string_view;
+  /// The fields every record gets: constants, @timestamp, event.category/type.
+  void map_header(const ParseContext& ctx, core::Event& out);
+  /// One pair to ECS, or under fortinet.fortigate. when unmapped or invalid. `signature`:
+  /// the record names an IPS/AV signature, which then is the rule instead of the policy.
+  void map_pair(const Pair& pair, bool signature, core::Event& out);
+
   /// The value of the first pair with known key `id`, empty when absent.
   [[nodiscard]] auto value(std::size_t id) const -> std::string_view {
     return (present_ >> id & 1U) != 0 ? kv_[first_[id]].value : std::string_view{};
