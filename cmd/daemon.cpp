@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -142,9 +141,8 @@ public:
         }
       }
       // Written into the event's own strings: no allocation per event once they have grown.
-      ev.ref.assign(c.engagement).push_back(':');
-      char seq[20];
-      ev.ref.append(seq, std::to_chars(seq, seq + sizeof seq, c.first_seq + i).ptr);
+      ev.ref.clear();
+      core::append_ref(ev.ref, c.engagement, c.first_seq + i);
       ev.raw_hash.clear();
       if (i < c.hashes.size()) {
         store::append_link_hex(ev.raw_hash, c.hashes[i]);

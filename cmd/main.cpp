@@ -355,7 +355,7 @@ Events are referenced as "<engagement>:<line number>" (engagement default "repla
     if (ev.timestamp && *ev.timestamp > clock.now_ms()) {
       clock.set(*ev.timestamp);
     }
-    ev.ref = engagement + ":" + std::to_string(line_no);
+    ev.ref = core::make_ref(engagement, line_no);
     out.clear();
     corr.process_batch(engagement, one, out);
     for (const auto& al : out.alerts) {

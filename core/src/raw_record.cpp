@@ -2,6 +2,8 @@
 
 #include "siem/core/json.hpp"
 
+#include <charconv>
+
 namespace siem::core {
 
 namespace {
@@ -61,6 +63,22 @@ auto RawRecord::to_json() const -> std::string {
 }  // namespace siem::core
 
 namespace siem::core {
+
+auto RawRecord::ref() const -> std::string {
+  return make_ref(engagement, seq);
+}
+
+void append_ref(std::string& out, std::string_view engagement, std::uint64_t seq) {
+  out.append(engagement).push_back(':');
+  char digits[20];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, seq).ptr);
+}
+
+auto make_ref(std::string_view engagement, std::uint64_t seq) -> std::string {
+  std::string out;
+  append_ref(out, engagement, seq);
+  return out;
+}
 
 auto parse_ref(std::string_view ref) -> std::optional<Ref> {
   const auto colon = ref.rfind(':');

@@ -1095,7 +1095,7 @@ auto Store::source_position(std::string_view engagement, std::string_view source
 
 auto Store::read_raw(std::string_view engagement, std::uint64_t seq) -> Result<core::RawRecord> {
   auto* e = impl_->find(engagement);
-  const std::string what = std::string{engagement} + ":" + std::to_string(seq);
+  const std::string what = core::make_ref(engagement, seq);
   if (e == nullptr || seq == 0) {
     return core::not_found("no raw record " + what);
   }
@@ -1260,7 +1260,7 @@ auto Store::put_events(std::string_view engagement, std::span<const core::Event>
 
 auto Store::read_event(std::string_view engagement, std::uint64_t seq) -> Result<std::string> {
   auto* e = impl_->find(engagement);
-  const std::string what = std::string{engagement} + ":" + std::to_string(seq);
+  const std::string what = core::make_ref(engagement, seq);
   if (e == nullptr || seq == 0) {
     return core::not_found("no event " + what);
   }

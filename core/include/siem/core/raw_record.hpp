@@ -50,9 +50,7 @@ struct RawRecord {
   std::string bytes;
 
   /// "<engagement>:<seq>", the reference used by events, incidents and the API.
-  [[nodiscard]] auto ref() const -> std::string {
-    return engagement + ":" + std::to_string(seq);
-  }
+  [[nodiscard]] auto ref() const -> std::string;
 
   /// The evidence-export JSON line of ARCHITECTURE.md (`seq`, `engagement`, `source`,
   /// `position`, `received_at`, `hash`, `raw`).
@@ -72,5 +70,11 @@ struct Ref {
 /// Parses "<engagement>:<seq>"; nullopt when malformed (empty engagement, seq not a positive
 /// decimal number).
 auto parse_ref(std::string_view ref) -> std::optional<Ref>;
+
+/// "<engagement>:<seq>", the reference parse_ref reads.
+auto make_ref(std::string_view engagement, std::uint64_t seq) -> std::string;
+/// Appends make_ref(engagement, seq) to `out` (no temporary: the processing stage writes each
+/// event's reference into the event's own string).
+void append_ref(std::string& out, std::string_view engagement, std::uint64_t seq);
 
 }  // namespace siem::core
