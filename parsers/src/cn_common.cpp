@@ -2,6 +2,8 @@
 
 #include "siem/core/time.hpp"
 
+#include "scan.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -128,11 +130,6 @@ auto is_transport(std::string_view t) -> bool {
 
 auto contains(std::string_view hay, std::string_view needle) -> bool {
   return hay.find(needle) != std::string_view::npos;
-}
-
-auto is_key_char(char c) -> bool {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '-'
-         || c == '.';
 }
 
 auto unquote(std::string_view v) -> std::string_view {
@@ -519,7 +516,7 @@ void split_spaced(std::string_view body, std::vector<Pair>& out) {
       break;
     }
     const std::size_t key_start = pos;
-    while (pos < n && is_key_char(body[pos])) {
+    while (pos < n && is_dotted_key_char(body[pos])) {
       ++pos;
     }
     if (pos == key_start || pos >= n || body[pos] != '=') {

@@ -1,17 +1,13 @@
 #include "fw_util.hpp"
 
 #include "common.hpp"
+#include "scan.hpp"
 #include "syslog.hpp"
 
 #include <array>
 
 namespace siem::parsers::detail {
 namespace {
-
-auto is_kv_key_char(char c) -> bool {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '-' || c == '.';
-}
 
 auto is_digit(char c) -> bool { return c >= '0' && c <= '9'; }
 
@@ -41,7 +37,7 @@ void fw_split_kv(std::string_view s, std::vector<FwKv>& out) {
       ++i;
     }
     const std::size_t key_start = i;
-    while (i < n && is_kv_key_char(s[i])) {
+    while (i < n && is_dotted_key_char(s[i])) {
       ++i;
     }
     if (i == key_start || i >= n || s[i] != '=') {

@@ -1,16 +1,12 @@
 #include "common.hpp"
 #include "net_common.hpp"
+#include "scan.hpp"
 
 #include <utility>
 #include <vector>
 
 namespace siem::parsers::detail {
 namespace {
-
-auto is_cp_key_char(char c) -> bool {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '-' || c == '.';
-}
 
 // Offset of the '[' that opens `[key:"value"; ...]` in the first KiB of `line`, or npos.
 auto cp_start(std::string_view line) -> std::size_t {
@@ -22,7 +18,7 @@ auto cp_start(std::string_view line) -> std::size_t {
       return pos;
     }
     std::size_t j = pos + 1;
-    while (j < line.size() && is_cp_key_char(line[j])) {
+    while (j < line.size() && is_dotted_key_char(line[j])) {
       ++j;
     }
     if (j > pos + 1 && j + 1 < line.size() && line[j] == ':' && line[j + 1] == '"') {
@@ -79,7 +75,7 @@ public:
         break;
       }
       const std::size_t ks = pos;
-      while (pos < n && is_cp_key_char(s[pos])) {
+      while (pos < n && is_dotted_key_char(s[pos])) {
         ++pos;
       }
       if (pos == ks || pos + 1 >= n || s[pos] != ':' || s[pos + 1] != '"') {

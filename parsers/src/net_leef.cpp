@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 #include "net_common.hpp"
+#include "scan.hpp"
 
 #include <array>
 #include <utility>
@@ -43,11 +44,6 @@ auto parse_delimiter(std::string_view d) -> std::optional<char> {
     }
   }
   return std::nullopt;
-}
-
-auto is_key_char(char c) -> bool {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '.' || c == '-';
 }
 
 /// IBM QRadar Log Event Extended Format: `LEEF:1.0|Vendor|Product|Version|EventID|attrs`
@@ -266,7 +262,7 @@ private:
         ++pos;
       }
       const std::size_t ks = pos;
-      while (pos < n && is_key_char(s[pos])) {
+      while (pos < n && is_dotted_key_char(s[pos])) {
         ++pos;
       }
       if (pos >= n || pos == ks || s[pos] != '=') {
@@ -281,7 +277,7 @@ private:
       for (std::size_t j = vs; j < n; ++j) {
         if (s[j] == ' ') {
           std::size_t k = j + 1;
-          while (k < n && is_key_char(s[k])) {
+          while (k < n && is_dotted_key_char(s[k])) {
             ++k;
           }
           if (k > j + 1 && k < n && s[k] == '=') {

@@ -35,18 +35,28 @@ inline auto find_byte(std::string_view s, std::size_t pos, char c) -> std::size_
   return pos;
 }
 
-/// Whether `c` may appear in a key of a key=value record: [A-Za-z0-9_-].
-inline constexpr auto kKeyChars = [] {
+/// A byte table of [A-Za-z0-9_-] plus `extra`.
+consteval auto key_char_table(std::string_view extra) -> std::array<bool, 256> {
   std::array<bool, 256> t{};
   for (int c = 0; c < 256; ++c) {
     t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-           || c == '-';
+           || c == '-' || extra.find(static_cast<char>(c)) != std::string_view::npos;
   }
   return t;
-}();
+}
 
+inline constexpr auto kKeyChars = key_char_table("");
+inline constexpr auto kDottedKeyChars = key_char_table(".");
+
+/// Whether `c` may appear in a FortiGate key: [A-Za-z0-9_-].
 inline auto is_key_char(char c) -> bool {
   return kKeyChars[static_cast<unsigned char>(c)];
+}
+
+/// Whether `c` may appear in a key of the generic key=value, Check Point, LEEF and Chinese
+/// vendors' formats, which allow dotted names: [A-Za-z0-9_.-].
+inline auto is_dotted_key_char(char c) -> bool {
+  return kDottedKeyChars[static_cast<unsigned char>(c)];
 }
 
 /// Position of the first byte at or after `pos` that is not a key character, else s.size().
