@@ -28,13 +28,14 @@ public:
       -> std::string_view;
 
 private:
-  /// Keys known to the parser are numbered (fortigate.cpp, kKeys); others get kMaxKnown.
+  /// Keys known to the parser are numbered by their place in kKeys (fortigate.cpp), at most
+  /// kMaxKnown of them; any other key gets kKeys.size() (kUnknown there).
   static constexpr std::size_t kMaxKnown = 64;
 
   struct Pair {
     std::string_view key;
     std::string_view value;
-    std::size_t id;  ///< index in kKeys, else kMaxKnown
+    std::size_t id;  ///< index in kKeys, else kUnknown
   };
 
   /// Splits `payload` into kv_ (and first_/present_); returns the reason it is not a
