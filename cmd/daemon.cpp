@@ -28,6 +28,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -95,7 +96,12 @@ public:
   }
 
   auto process(const Committed& c) -> core::Status {
-    events_.resize(c.records.size());
+    // Batches vary in size (a full 2048, then a short one): events_ never shrinks, so each
+    // Event keeps its grown buffers and a short batch does not free what the next one needs.
+    if (events_.size() < c.records.size()) {
+      events_.resize(c.records.size());
+    }
+    const std::span<core::Event> events{events_.data(), c.records.size()};
     // Per sending host: counted once per run of records from one source and peer.
     std::size_t run_start = 0;
     std::uint64_t run_unparsed = 0;
@@ -124,7 +130,7 @@ public:
       }
       const ParseSettings& ps = *found;
       SIEM_TRY_ASSIGN(auto* normalizer, normalizer_for(ps.format));
-      auto& ev = events_[i];
+      auto& ev = events[i];
       std::string_view text = rec.bytes;
       std::size_t replaced = 0;
       if (ps.encoding != "utf-8") {
@@ -155,12 +161,12 @@ public:
       end_run(c.records.size());
     }
     const std::uint64_t last = c.first_seq + c.records.size() - 1;
-    SIEM_TRY(store_.put_events(c.engagement, events_, last));
+    SIEM_TRY(store_.put_events(c.engagement, events, last));
     // Stored: a later failure (an incident write) must not make these events be read back.
     done_through_[c.engagement] = last;
     auto& corr = correlator_for(c.engagement);
     out_.clear();
-    corr.process_batch(c.engagement, events_, out_);
+    corr.process_batch(c.engagement, events, out_);
     for (const auto& inc : out_.incidents) {
       SIEM_TRY(store_.put_incident(inc));
       sinks_.incident(inc);

@@ -19,9 +19,11 @@ constexpr std::size_t kMaxDepth = 16;
 // Fields are appended as set; a key set again gets a new slot and the latest one counts.
 // Lookups scan from the end (events hold tens of fields, and most are never looked up).
 auto Event::find(std::string_view key) const -> const Slot* {
+  const auto sig = FieldKey::signature_of(key);
   for (std::size_t i = slots_.size(); i-- > 0;) {
     const auto& s = slots_[i];
-    if (s.key_len == key.size() && equal_bytes(key_of(s).data(), key.data(), key.size())) {
+    if (s.sig == sig && s.key_len == key.size()
+        && equal_bytes(key_of(s).data(), key.data(), key.size())) {
       return s.erased ? nullptr : &s;
     }
   }
@@ -35,7 +37,7 @@ auto Event::live(std::size_t i) const -> bool {
   }
   for (std::size_t j = i + 1; j < slots_.size(); ++j) {
     const auto& t = slots_[j];
-    if (t.key_len == s.key_len
+    if (t.sig == s.sig && t.key_len == s.key_len
         && ((t.static_key != nullptr && t.static_key == s.static_key)
             || equal_bytes(key_of(t).data(), key_of(s).data(), s.key_len))) {
       return false;

@@ -119,6 +119,8 @@ private:
     std::uint32_t key_len = 0;
     std::uint32_t val_off = 0;
     std::uint32_t val_len = 0;
+    /// FieldKey::signature() of the key (length included): find() compares it first.
+    std::uint32_t sig = 0;
     FieldType type = FieldType::string;
     bool erased = false;
     bool literal = false;  ///< a string kept by pointer (set_text), in `text`
@@ -142,6 +144,7 @@ private:
     }
     auto& s = slots_.emplace_back();
     s.key_len = key.size();
+    s.sig = key.signature();
     if (key.is_static()) {
       s.static_key = key.data();
     } else {
