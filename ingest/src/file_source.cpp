@@ -5,24 +5,36 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 
 namespace siem::ingest::detail {
 namespace {
 
-auto parse_position(const std::string& pos, std::uint64_t& inode, std::uint64_t& offset) -> bool {
+auto parse_u64(std::string_view text, std::uint64_t& out) -> bool {
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && ptr == text.data() + text.size() && !text.empty();
+}
+
+/// "<inode>:<offset>" or "<inode>:<offset>:<fingerprint>" (positions stored before
+/// fingerprints have none).
+auto parse_position(std::string_view pos, std::uint64_t& inode, std::uint64_t& offset,
+                    Fingerprint& fp) -> bool {
   const auto colon = pos.find(':');
-  if (colon == std::string::npos) {
+  if (colon == std::string_view::npos || !parse_u64(pos.substr(0, colon), inode)) {
     return false;
   }
-  try {
-    inode = std::stoull(pos.substr(0, colon));
-    offset = std::stoull(pos.substr(colon + 1));
-  } catch (const std::exception&) {
-    return false;
+  auto rest = pos.substr(colon + 1);
+  if (const auto second = rest.find(':'); second != std::string_view::npos) {
+    const auto decoded = Fingerprint::decode(rest.substr(second + 1));
+    if (!decoded) {
+      return false;
+    }
+    fp = *decoded;
+    rest = rest.substr(0, second);
   }
-  return true;
+  return parse_u64(rest, offset);
 }
 
 }  // namespace
@@ -43,12 +55,16 @@ auto FileSource::start(BatchQueue& out, const std::string& resume_position) -> c
     inode_ = st.st_ino;
     std::uint64_t inode = 0;
     std::uint64_t offset = 0;
-    if (parse_position(resume_position, inode, offset) && inode == inode_
-        && offset <= static_cast<std::uint64_t>(st.st_size)) {
+    Fingerprint fp;
+    // Resumed only in the same content: a reused inode, or a file truncated and written again
+    // while the engine was stopped, no longer starts with the fingerprinted bytes.
+    if (parse_position(resume_position, inode, offset, fp) && inode == inode_
+        && offset <= static_cast<std::uint64_t>(st.st_size) && fp.matches(fd_)) {
       if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
         return core::io_error("cannot seek in " + options_.path);
       }
       offset_ = offset;
+      fp_ = fp;
     }
   }
   thread_ = std::jthread([this, &out](std::stop_token st) {
@@ -80,11 +96,19 @@ void FileSource::run(BatchQueue& out, std::stop_token stop) {
   auto position = [&](std::uint64_t off) {
     return (is_stdin ? std::string{"stdin"} : std::to_string(inode_)) + ":" + std::to_string(off);
   };
+  std::uint64_t last_end = 0;  // end offset of the last line emitted
   auto flush = [&] {
     if (batch.records.empty()) {
       return true;
     }
     batch.position = batch.records.back().position;
+    if (!is_stdin) {
+      fp_.cover(fd_, last_end);
+      if (fp_.length > 0) {
+        batch.position += ':';
+        batch.position += fp_.encode();
+      }
+    }
     batch.durable_position = !is_stdin;
     counters_.last_seen_ms = clock_.now_ms();
     return deliver(out, batch);
@@ -96,6 +120,7 @@ void FileSource::run(BatchQueue& out, std::stop_token stop) {
     core::RawInput rec;
     rec.bytes.assign(line);
     rec.position = position(end_offset);
+    last_end = end_offset;
     rec.received_at = clock_.now_ms();
     counters_.records.fetch_add(1, std::memory_order_relaxed);
     counters_.bytes.fetch_add(line.size(), std::memory_order_relaxed);
@@ -136,6 +161,7 @@ void FileSource::run(BatchQueue& out, std::stop_token stop) {
               ::close(fd_);
               fd_ = nfd;
               inode_ = st.st_ino;
+              fp_ = {};
               offset_ = 0;
               line_start = 0;
               pending.clear();
@@ -146,6 +172,7 @@ void FileSource::run(BatchQueue& out, std::stop_token stop) {
         } else if (static_cast<std::uint64_t>(st.st_size) < offset_) {
           // copytruncate: start over at the beginning of the same inode.
           ::lseek(fd_, 0, SEEK_SET);
+          fp_ = {};
           offset_ = 0;
           line_start = 0;
           pending.clear();

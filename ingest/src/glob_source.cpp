@@ -40,6 +40,7 @@ struct GlobSource::File {
   gzFile gz = nullptr;
   std::uint64_t offset = 0;    // bytes read (uncompressed for gzip)
   std::uint64_t line_end = 0;  // end of the last line emitted: what the position stores
+  Fingerprint fp;              // of the first bytes (compressed ones for gzip), in the position
   std::string pending;         // an incomplete line
   bool discarding = false;     // inside an oversize line, skipping to its newline
   bool done = false;           // read to its end for good (gzip, or read once)
@@ -65,8 +66,8 @@ struct GlobSource::File {
 };
 
 auto GlobSource::decode_position(std::string_view text)
-    -> std::optional<std::map<std::uint64_t, std::uint64_t>> {
-  std::map<std::uint64_t, std::uint64_t> out;
+    -> std::optional<std::map<std::uint64_t, FilePosition>> {
+  std::map<std::uint64_t, FilePosition> out;
   if (!text.starts_with("glob")) {
     return std::nullopt;
   }
@@ -85,25 +86,38 @@ auto GlobSource::decode_position(std::string_view text)
     if (colon == std::string_view::npos || !parse_u64(item.substr(0, colon), inode)) {
       return std::nullopt;
     }
-    const auto off = item.substr(colon + 1);
+    auto off = item.substr(colon + 1);
+    Fingerprint fp;  // positions stored before fingerprints have none: the inode alone counts
+    if (const auto second = off.find(':'); second != std::string_view::npos) {
+      const auto decoded = Fingerprint::decode(off.substr(second + 1));
+      if (!decoded) {
+        return std::nullopt;
+      }
+      fp = *decoded;
+      off = off.substr(0, second);
+    }
     if (off == "done") {
       offset = kDone;
     } else if (!parse_u64(off, offset)) {
       return std::nullopt;
     }
-    out[inode] = offset;
+    out[inode] = {offset, fp};
   }
   return out;
 }
 
-auto GlobSource::encode_position(const std::map<std::uint64_t, std::uint64_t>& offsets)
+auto GlobSource::encode_position(const std::map<std::uint64_t, FilePosition>& files)
     -> std::string {
   std::string out = "glob";
-  for (const auto& [inode, offset] : offsets) {
+  for (const auto& [inode, at] : files) {
     out += ';';
     out += std::to_string(inode);
     out += ':';
-    out += offset == kDone ? std::string{"done"} : std::to_string(offset);
+    out += at.offset == kDone ? std::string{"done"} : std::to_string(at.offset);
+    if (at.fp.length > 0) {
+      out += ':';
+      out += at.fp.encode();
+    }
   }
   return out;
 }
@@ -178,8 +192,19 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
           it->second->matched = true;
           continue;
         }
-        const auto resumed = resume_.find(f->inode);
-        const std::uint64_t from = resumed == resume_.end() ? 0 : resumed->second;
+        auto resumed = resume_.find(f->inode);
+        if (resumed != resume_.end() && !resumed->second.fp.matches(f->fd)) {
+          // Another file under the stored inode (a deleted file's inode reused), or the same
+          // file truncated and written again while the engine was stopped: all of it is new.
+          resume_.erase(resumed);
+          resumed = resume_.end();
+        }
+        const std::uint64_t from = resumed == resume_.end() ? 0 : resumed->second.offset;
+        if (f->gzip) {
+          f->fp.cover(f->fd, static_cast<std::uint64_t>(st.st_size));  // compressed bytes
+        } else if (resumed != resume_.end()) {
+          f->fp = resumed->second.fp;
+        }
         if (from == kDone) {
           f->done = true;  // a gzip file read to its end before
           f->close();
@@ -217,11 +242,14 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
   };
 
   const auto position = [&] {
-    std::map<std::uint64_t, std::uint64_t> offsets = resume_;  // files not opened yet
+    std::map<std::uint64_t, FilePosition> at = resume_;  // files not opened yet
     for (const auto& [inode, f] : files) {
-      offsets[inode] = f->done && f->gzip ? kDone : f->line_end;
+      if (!f->gzip && f->fd >= 0) {
+        f->fp.cover(f->fd, f->line_end);
+      }
+      at[inode] = {f->done && f->gzip ? kDone : f->line_end, f->fp};
     }
-    return encode_position(offsets);
+    return encode_position(at);
   };
   // A file ended or was truncated: its state goes out even without records.
   bool state_changed = false;
@@ -303,6 +331,9 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
     if (!f.pending.empty() && !f.discarding) {
       emit(f, f.pending, f.offset);
     }
+    if (!f.gzip) {
+      f.fp.cover(f.fd, f.line_end);  // before the file is closed
+    }
     f.pending.clear();
     f.discarding = false;
     f.done = true;
@@ -351,7 +382,7 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
           // The stream ends early: still being written (logrotate compressing). Read it again
           // from the last line at a later scan; after kTruncatedTries scans it counts as damaged
           // and is finished with what it held.
-          resume_[f.inode] = f.line_end;
+          resume_[f.inode] = {f.line_end, f.fp};
           it = files.erase(it);
           continue;
         }
@@ -373,6 +404,7 @@ void GlobSource::run(BatchQueue& out, const std::stop_token& stop) {
         ::lseek(f.fd, 0, SEEK_SET);  // copytruncate: start over
         f.offset = 0;
         f.line_end = 0;
+        f.fp = {};
         f.pending.clear();
         f.discarding = false;
         state_changed = true;  // the stored offset must not point into the new content

@@ -1,10 +1,12 @@
 #define BOOST_TEST_MODULE ingest
 #include "siem/ingest/source.hpp"
 
+#include "fingerprint.hpp"
 #include "glob_source.hpp"
 #include "temp_dir.hpp"
 #include <arpa/inet.h>
 #include <boost/test/unit_test.hpp>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -128,11 +130,38 @@ BOOST_AUTO_TEST_CASE(file_read_once_with_positions_and_resume) {
   auto batches = collect(q, 2);
   BOOST_TEST((lines_of(batches) == std::vector<std::string>{"", "three-no-newline"}));
   BOOST_TEST(batches.back().durable_position);
-  BOOST_TEST(batches.back().position == std::to_string(st.st_ino) + ":26");
+  // The position carries the fingerprint of the 26 bytes read: a resume checks them.
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  const auto fp = ingest::detail::Fingerprint::of(fd, 26);
+  ::close(fd);
+  BOOST_REQUIRE(fp.has_value());
+  const std::string stored = batches.back().position;
+  BOOST_TEST(stored == std::to_string(st.st_ino) + ":26:" + fp->encode());
   // A position for another inode (the file was replaced) starts from the beginning.
   auto again = ingest::make_source(file_options(path, false), g_clock);
   BOOST_REQUIRE((*again)->start(q, "1:9").is_ok());
   BOOST_TEST(lines_of(collect(q, 4)).size() == 4U);
+  again->reset();
+  // The same inode written again from the start while stopped (copytruncate during
+  // downtime, or a reused inode), now longer than the stored offset: the stored fingerprint
+  // no longer matches, so every line is new. Before fingerprints, the first 26 bytes were
+  // skipped.
+  std::ofstream(path, std::ios::trunc) << "NEW-1 a longer first line\nNEW-2\nNEW-3\n";
+  ::stat(path.c_str(), &st);
+  BOOST_REQUIRE(stored.starts_with(std::to_string(st.st_ino) + ":"));
+  auto rewritten = ingest::make_source(file_options(path, false), g_clock);
+  BOOST_REQUIRE((*rewritten)->start(q, stored).is_ok());
+  BOOST_TEST((lines_of(collect(q, 3))
+              == std::vector<std::string>{"NEW-1 a longer first line", "NEW-2", "NEW-3"}));
+  rewritten->reset();
+  // The unchanged file under the same position resumes after it.
+  std::ofstream(path, std::ios::trunc) << "one\r\ntwo\n\nthree-no-newline\nfour\n";
+  auto same = ingest::make_source(file_options(path, false), g_clock);
+  BOOST_REQUIRE((*same)->start(q, stored).is_ok());
+  BOOST_TEST((lines_of(collect(q, 2)) == std::vector<std::string>{"", "four"}));
+  BOOST_TEST((ingest::detail::Fingerprint::decode(fp->encode()) == fp));
+  BOOST_TEST(!ingest::detail::Fingerprint::decode("26-12").has_value());
+  BOOST_TEST(!ingest::detail::Fingerprint::decode("2000-0123456789abcdef").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(file_tail_follows_growth_and_rotation) {
@@ -357,9 +386,11 @@ BOOST_AUTO_TEST_CASE(glob_reads_every_match_gzip_once_and_resumes) {
   }
   const auto decoded = ingest::detail::GlobSource::decode_position(last_position);
   BOOST_REQUIRE(decoded.has_value());
-  BOOST_TEST(decoded->at(inode_of(dir + "/c.log.gz")) == ingest::detail::GlobSource::kDone);
-  BOOST_TEST(decoded->at(inode_of(dir + "/a.log")) == 9U);
-  BOOST_TEST(decoded->at(inode_of(dir + "/b.log")) == 21U);  // the unterminated line too
+  BOOST_TEST(decoded->at(inode_of(dir + "/c.log.gz")).offset == ingest::detail::GlobSource::kDone);
+  BOOST_TEST(decoded->at(inode_of(dir + "/a.log")).offset == 9U);
+  BOOST_TEST(decoded->at(inode_of(dir + "/b.log")).offset == 21U);  // the unterminated line too
+  BOOST_TEST(decoded->at(inode_of(dir + "/a.log")).fp.length == 9U);
+  BOOST_TEST(decoded->at(inode_of(dir + "/b.log")).fp.length == 21U);
   BOOST_TEST(ingest::detail::GlobSource::encode_position(*decoded) == last_position);
   BOOST_TEST(!ingest::detail::GlobSource::decode_position("123:45").has_value());
   BOOST_TEST(!ingest::detail::GlobSource::decode_position("glob;x:1").has_value());
@@ -387,6 +418,19 @@ BOOST_AUTO_TEST_CASE(glob_reads_every_match_gzip_once_and_resumes) {
   BOOST_TEST(
       rerun(middle)
           == (std::vector<std::string>{"a2", "a3", "b1", "b2", "b3-unterminated", "c3", "c4"}),
+      boost::test_tools::per_element());
+  // a.log written again from the start under its inode, and c.log.gz replaced by another
+  // gzip file that got the inode of the old one (simulated by rewriting it in place): the
+  // final position's fingerprints no longer match, so both are read from the beginning.
+  std::filesystem::resize_file(dir + "/a.log", 0);
+  write_file(dir + "/a.log", "A1 rewritten\nA2 rewritten\n");
+  {
+    std::ofstream(dir + "/c.log.gz", std::ios::trunc).flush();
+    write_gzip(dir + "/c.log.gz", "C1 another archive\n");
+  }
+  BOOST_TEST(
+      rerun(last_position)
+          == (std::vector<std::string>{"A1 rewritten", "A2 rewritten", "C1 another archive"}),
       boost::test_tools::per_element());
 }
 
