@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 namespace siem::ingest::detail {
@@ -19,6 +20,14 @@ constexpr auto kBlockBeforePause = 500ms;
 /// Commits at most this often: a commit per group commit (every few ms under load) would
 /// only load the coordinator; a later commit covers the earlier ones.
 constexpr auto kCommitInterval = 200ms;
+/// How often the source checks whether librdkafka's fetchers need waking, and how often at
+/// most it wakes them (see wake_fetchers()).
+constexpr auto kWakeCheck = 5ms;
+constexpr auto kWakeInterval = 50ms;
+/// How long a wake-up waits for the leaders' answers: not at all, in effect. Sending the
+/// requests is what wakes the fetchers; waiting would keep the source from polling (a leader
+/// answers after any fetch it holds for fetch.wait.max.ms), and late answers are dropped.
+constexpr int kWakeTimeoutMs = 1;
 /// How long an assignment waits for the group's committed offsets.
 constexpr int kCommittedTimeoutMs = 10'000;
 /// fetch.max.bytes unless `properties` size fetches, messages or the fetch queue (librdkafka's
@@ -172,6 +181,14 @@ auto KafkaSource::start(BatchQueue& out, const std::string& resume_position) -> 
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::rebalance_cb);
   rd_kafka_conf_set_offset_commit_cb(conf.get(), &KafkaSource::commit_cb);
   char err[512];
+  // The fetchers stop at queued.min.messages in the consumer queue; below half of it the
+  // queue counts as running low (wake_fetchers()).
+  std::size_t size = sizeof(err);
+  std::size_t min_messages = 100'000;
+  if (rd_kafka_conf_get(conf.get(), "queued.min.messages", err, &size) == RD_KAFKA_CONF_OK) {
+    min_messages = std::strtoull(err, nullptr, 10);
+  }
+  wake_below_ = std::max<std::size_t>(1, min_messages / 2);
   rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof(err));
   if (rk_ == nullptr) {
     return core::invalid_argument(where + ": " + err);
@@ -179,6 +196,7 @@ auto KafkaSource::start(BatchQueue& out, const std::string& resume_position) -> 
   static_cast<void>(conf.release());  // rd_kafka_new took it
   // Every callback (rebalance, commit) is then served by rd_kafka_consumer_poll.
   rd_kafka_poll_set_consumer(rk_);
+  consumer_q_ = rd_kafka_queue_get_consumer(rk_);
   PartitionList topics(rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
   for (const auto& t : options_.topics) {
     rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
@@ -247,6 +265,10 @@ void KafkaSource::run(BatchQueue& out, const std::stop_token& stop) {
     if (now - last_lags >= 1s) {
       refresh_lags();
       last_lags = now;
+    }
+    if (now - last_wake_check_ >= kWakeCheck) {
+      wake_fetchers(now);
+      last_wake_check_ = now;
     }
     auto wait = 100ms;
     if (paused_) {
@@ -512,7 +534,63 @@ void KafkaSource::refresh_lags() {
   lags_ = std::move(lags);
 }
 
+void KafkaSource::wake_fetchers(std::chrono::steady_clock::time_point now) {
+  // librdkafka 2.0 stops fetching a partition while the consumer queue holds
+  // queued.min.messages (or queued.max.messages.kbytes), and its broker thread decides again
+  // only when something wakes it, at the latest after a second (2.1 added
+  // fetch.queue.backoff.ms for this). A source that reads faster than the cluster's first
+  // fetches fill the queue drained it and then waited: bench/ingest.py's Kafka run received
+  // nothing for 0.25-0.75 s of every second. A ListOffsets request to the leaders (an
+  // offsets-for-times query for the latest offsets) wakes their broker threads, which then
+  // fetch again. Sent when the queue runs low and has not grown since the last check while a
+  // partition lags, at most every kWakeInterval; never while paused.
+  const std::size_t len = rd_kafka_queue_length(consumer_q_);
+  const bool stalled = len < wake_below_ && len <= last_queue_len_;
+  last_queue_len_ = len;
+  if (!stalled || paused_ || assigned_.empty() || now - last_wake_ < kWakeInterval || !lagging()) {
+    return;
+  }
+  last_wake_ = now;
+  PartitionList parts(rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())));
+  for (const auto& tp : assigned_) {
+    rd_kafka_topic_partition_list_add(parts.get(), tp.topic.c_str(), tp.partition)->offset =
+        RD_KAFKA_OFFSET_END;
+  }
+  counters_.fetch_wakeups.fetch_add(1, std::memory_order_relaxed);
+  // The answer (the latest offsets) is not needed: it times out at once (kWakeTimeoutMs).
+  static_cast<void>(rd_kafka_offsets_for_times(rk_, parts.get(), kWakeTimeoutMs));
+}
+
+auto KafkaSource::lagging() const -> bool {
+  for (const auto& tp : assigned_) {
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    if (rd_kafka_get_watermark_offsets(rk_, tp.topic.c_str(), tp.partition, &low, &high)
+        != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      continue;
+    }
+    const auto it = next_.find(tp);
+    std::int64_t next = it == next_.end() ? RD_KAFKA_OFFSET_INVALID : it->second;
+    if (next < 0) {
+      // Nothing read, stored or committed yet: the partition starts where auto_offset_reset
+      // says, which is known here only for earliest.
+      if (options_.auto_offset_reset != "earliest") {
+        continue;
+      }
+      next = low;
+    }
+    if (high > next) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void KafkaSource::close() {
+  if (consumer_q_ != nullptr) {
+    rd_kafka_queue_destroy(consumer_q_);
+    consumer_q_ = nullptr;
+  }
   if (rk_ == nullptr) {
     return;
   }

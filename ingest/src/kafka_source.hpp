@@ -41,6 +41,9 @@ auto kafka_consumer_property(const SourceOptions& options, const std::string& ke
 ///   skipped as a redelivery (counted): nothing acknowledged is lost or stored twice.
 /// - A full queue pauses every assigned partition; the consumer keeps polling (rebalances and
 ///   heartbeats go on) until the held batch fits, then resumes.
+/// - librdkafka's fetchers stop at a full consumer queue and, in librdkafka 2.0, look again
+///   only when something wakes their thread, at the latest after a second: the source wakes
+///   them when the queue runs low while it lags (wake_fetchers()).
 ///
 /// The consumer handle is owned by the source's thread; acknowledge() and partition_lags()
 /// are thread-safe. Non-copyable, non-movable.
@@ -68,6 +71,9 @@ private:
   void add_record(const rd_kafka_message_t& msg, core::RawBatch& batch);
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
   void on_commit(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t* offsets);
+  void wake_fetchers(std::chrono::steady_clock::time_point now);
+  /// A partition this member owns has records beyond what it has read (cached watermarks).
+  [[nodiscard]] auto lagging() const -> bool;
   void commit_acknowledged();
   void set_paused(bool paused);
   void refresh_lags();
@@ -91,6 +97,11 @@ private:
   KafkaOffsets::iterator last_next_;
   KafkaOffsets committed_;             ///< confirmed committed offset per partition
   std::set<TopicPartition> assigned_;  ///< partitions this member owns now
+  rd_kafka_queue_t* consumer_q_ = nullptr;  ///< the consumer queue, for its length
+  std::size_t wake_below_ = 0;              ///< queue length that counts as running low
+  std::size_t last_queue_len_ = 0;
+  std::chrono::steady_clock::time_point last_wake_check_{};
+  std::chrono::steady_clock::time_point last_wake_{};
   bool ever_assigned_ = false;
   bool paused_ = false;
   bool retry_commit_ = false;        ///< the last commit failed: commit again

@@ -159,6 +159,9 @@ auto metrics_text(const std::vector<std::unique_ptr<Source>>& sources) -> std::s
   series("siem_source_pauses_total",
          "Times a source paused its input because the ledger queue stayed full (back-pressure).",
          [](const SourceCounters& c) { return c.pauses.load(); });
+  series("siem_source_fetch_wakeups_total",
+         "Times a Kafka source woke librdkafka's fetchers, idle after a full consumer queue.",
+         [](const SourceCounters& c) { return c.fetch_wakeups.load(); });
   series("siem_source_udp_drops_total",
          "Datagrams the kernel dropped on a syslog source's full UDP receive buffer.",
          [](const SourceCounters& c) { return c.udp_drops.load(); });

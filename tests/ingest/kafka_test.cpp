@@ -22,13 +22,17 @@ namespace {
 
 core::ManualClock g_kafka_clock(1'700'000'000'000);
 
-/// A one-broker mock cluster with topic "t" (2 partitions), and a producer connected to it.
+/// A one-broker mock cluster with topic "t" (2 partitions), and a producer connected to it
+/// that sends at most `batch_messages` records per message set.
 class MockCluster {
 public:
-  MockCluster() {
+  explicit MockCluster(int batch_messages = 10'000) {
     char err[256];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     BOOST_REQUIRE(rd_kafka_conf_set(conf, "test.mock.num.brokers", "1", err, sizeof(err))
+                  == RD_KAFKA_CONF_OK);
+    BOOST_REQUIRE(rd_kafka_conf_set(conf, "batch.num.messages",
+                                    std::to_string(batch_messages).c_str(), err, sizeof(err))
                   == RD_KAFKA_CONF_OK);
     rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
     BOOST_REQUIRE(rk_ != nullptr);
@@ -269,4 +273,45 @@ BOOST_AUTO_TEST_CASE(kafka_source_resumes_commits_and_applies_back_pressure) {
   BOOST_TEST(q3.size() == 0U);
   BOOST_TEST((*third)->counters().records.load() == 0U);
   (*third)->stop();
+}
+
+// librdkafka 2.0 stops fetching once the consumer queue holds queued.min.messages and, unless
+// something wakes its broker thread, decides again only up to a second later. Here the
+// records are stored in message sets of 500, a fetch brings one set per partition, and the
+// threshold is 300: every fetch fills the queue, so reading 2 x 6,000 records would take a
+// dozen such stalls. The source wakes the fetchers when the queue runs low while it lags.
+BOOST_AUTO_TEST_CASE(kafka_source_wakes_fetchers_stopped_at_a_full_queue) {
+  MockCluster cluster(500);
+  constexpr int kPerPartition = 6000;
+  cluster.produce(kPerPartition);
+  auto o = kafka_options(cluster.bootstraps());
+  o.batch_records = 200;
+  o.properties = {{"queued.min.messages", "300"},
+                  {"message.max.bytes", "4096"},
+                  {"fetch.max.bytes", "8192"},
+                  {"max.partition.fetch.bytes", "4096"}};
+  ingest::BatchQueue q(1000);
+  auto src = ingest::make_source(o, g_kafka_clock);
+  BOOST_REQUIRE(src.has_value());
+  const auto started = (*src)->start(q, "");
+  BOOST_TEST_INFO(started.to_string());
+  BOOST_REQUIRE(started.is_ok());
+  auto batches = collect_kafka(q, 1);  // the group join and the first fetch
+  BOOST_REQUIRE(!batches.empty());
+  const auto t0 = std::chrono::steady_clock::now();
+  auto rest = collect_kafka(q, 2 * kPerPartition - batches.front().records.size(), 30s);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  batches.insert(batches.end(), rest.begin(), rest.end());
+  check_records(batches, {{0, 0}, {1, 0}});
+  BOOST_REQUIRE(!batches.empty());
+  BOOST_TEST(batches.back().position == "t/0/6000,t/1/6000");
+  const auto wakeups = (*src)->counters().fetch_wakeups.load();
+  BOOST_TEST_MESSAGE(
+      "read in " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                 << " ms with " << wakeups << " wake-ups");
+  BOOST_TEST(wakeups > 0U);
+  // Without the wake-ups this takes ~1 s per fetch (11.0 s measured with them disabled,
+  // against 1.1 s).
+  BOOST_TEST(took < 6s);
+  (*src)->stop();
 }

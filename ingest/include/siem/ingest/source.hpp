@@ -71,6 +71,9 @@ struct SourceCounters {
   /// Times the source paused its input because the ledger queue stayed full (Kafka pauses
   /// its partitions).
   std::atomic<std::uint64_t> pauses{0};
+  /// Times a Kafka source woke librdkafka's fetchers, stopped at a full consumer queue while
+  /// the source lags (KafkaSource::wake_fetchers).
+  std::atomic<std::uint64_t> fetch_wakeups{0};
   /// Datagrams the kernel dropped on the source's UDP socket because its receive buffer was
   /// full (SO_RXQ_OVFL), since the socket was opened.
   std::atomic<std::uint64_t> udp_drops{0};
