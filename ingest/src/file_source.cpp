@@ -5,17 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 
 namespace siem::ingest::detail {
 namespace {
-
-auto parse_u64(std::string_view text, std::uint64_t& out) -> bool {
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && ptr == text.data() + text.size() && !text.empty();
-}
 
 /// "<inode>:<offset>" or "<inode>:<offset>:<fingerprint>" (positions stored before
 /// fingerprints have none).
@@ -25,16 +19,12 @@ auto parse_position(std::string_view pos, std::uint64_t& inode, std::uint64_t& o
   if (colon == std::string_view::npos || !parse_u64(pos.substr(0, colon), inode)) {
     return false;
   }
-  auto rest = pos.substr(colon + 1);
-  if (const auto second = rest.find(':'); second != std::string_view::npos) {
-    const auto decoded = Fingerprint::decode(rest.substr(second + 1));
-    if (!decoded) {
-      return false;
-    }
-    fp = *decoded;
-    rest = rest.substr(0, second);
+  const auto rest = Fingerprint::split(pos.substr(colon + 1));
+  if (!rest) {
+    return false;
   }
-  return parse_u64(rest, offset);
+  fp = rest->second;
+  return parse_u64(rest->first, offset);
 }
 
 }  // namespace
@@ -104,10 +94,7 @@ void FileSource::run(BatchQueue& out, std::stop_token stop) {
     batch.position = batch.records.back().position;
     if (!is_stdin) {
       fp_.cover(fd_, last_end);
-      if (fp_.length > 0) {
-        batch.position += ':';
-        batch.position += fp_.encode();
-      }
+      fp_.append_to(batch.position);
     }
     batch.durable_position = !is_stdin;
     counters_.last_seen_ms = clock_.now_ms();

@@ -57,6 +57,31 @@ auto Fingerprint::encode() const -> std::string {
   return {buf.data(), static_cast<std::size_t>(n)};
 }
 
+void Fingerprint::append_to(std::string& position) const {
+  if (length > 0) {
+    position += ':';
+    position += encode();
+  }
+}
+
+auto Fingerprint::split(std::string_view text)
+    -> std::optional<std::pair<std::string_view, Fingerprint>> {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return std::pair{text, Fingerprint{}};
+  }
+  const auto fp = decode(text.substr(colon + 1));
+  if (!fp) {
+    return std::nullopt;
+  }
+  return std::pair{text.substr(0, colon), *fp};
+}
+
+auto parse_u64(std::string_view text, std::uint64_t& out) -> bool {
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && ptr == text.data() + text.size() && !text.empty();
+}
+
 auto Fingerprint::decode(std::string_view text) -> std::optional<Fingerprint> {
   const auto dash = text.find('-');
   if (dash == std::string_view::npos || text.size() - dash - 1 != 16) {

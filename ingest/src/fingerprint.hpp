@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace siem::ingest::detail {
 
@@ -31,8 +32,19 @@ struct Fingerprint {
   /// "<length>-<hash, 16 hex digits>".
   [[nodiscard]] auto encode() const -> std::string;
   static auto decode(std::string_view text) -> std::optional<Fingerprint>;
+  /// Appends ":<encode()>" to a position, when the fingerprint covers anything.
+  void append_to(std::string& position) const;
+
+  /// Splits what follows the inode in a stored position, "<offset>" or
+  /// "<offset>:<fingerprint>", into the offset's text and the fingerprint (none in positions
+  /// stored before fingerprints); nullopt when the fingerprint is malformed.
+  static auto split(std::string_view text)
+      -> std::optional<std::pair<std::string_view, Fingerprint>>;
 
   auto operator==(const Fingerprint&) const -> bool = default;
 };
+
+/// A decimal number that is all of `text`.
+auto parse_u64(std::string_view text, std::uint64_t& out) -> bool;
 
 }  // namespace siem::ingest::detail

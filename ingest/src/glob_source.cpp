@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -20,11 +19,6 @@ constexpr auto kIdle = std::chrono::milliseconds(200);
 constexpr int kTruncatedTries = 30;  // rescans of a gzip file that ends early (30 s)
 
 auto ends_with_gz(std::string_view path) -> bool { return path.ends_with(".gz"); }
-
-auto parse_u64(std::string_view text, std::uint64_t& out) -> bool {
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && ptr == text.data() + text.size() && !text.empty();
-}
 
 }  // namespace
 
@@ -86,16 +80,12 @@ auto GlobSource::decode_position(std::string_view text)
     if (colon == std::string_view::npos || !parse_u64(item.substr(0, colon), inode)) {
       return std::nullopt;
     }
-    auto off = item.substr(colon + 1);
-    Fingerprint fp;  // positions stored before fingerprints have none: the inode alone counts
-    if (const auto second = off.find(':'); second != std::string_view::npos) {
-      const auto decoded = Fingerprint::decode(off.substr(second + 1));
-      if (!decoded) {
-        return std::nullopt;
-      }
-      fp = *decoded;
-      off = off.substr(0, second);
+    // Positions stored before fingerprints have none: the inode alone counts.
+    const auto rest = Fingerprint::split(item.substr(colon + 1));
+    if (!rest) {
+      return std::nullopt;
     }
+    const auto [off, fp] = *rest;
     if (off == "done") {
       offset = kDone;
     } else if (!parse_u64(off, offset)) {
@@ -114,10 +104,7 @@ auto GlobSource::encode_position(const std::map<std::uint64_t, FilePosition>& fi
     out += std::to_string(inode);
     out += ':';
     out += at.offset == kDone ? std::string{"done"} : std::to_string(at.offset);
-    if (at.fp.length > 0) {
-      out += ':';
-      out += at.fp.encode();
-    }
+    at.fp.append_to(out);
   }
   return out;
 }
