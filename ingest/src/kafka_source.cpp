@@ -538,9 +538,9 @@ void KafkaSource::wake_fetchers(std::chrono::steady_clock::time_point now) {
   // librdkafka 2.0 stops fetching a partition while the consumer queue holds
   // queued.min.messages (or queued.max.messages.kbytes), and its broker thread decides again
   // only when something wakes it, at the latest after a second (2.1 added
-  // fetch.queue.backoff.ms for this). A source that reads faster than the cluster's first
-  // fetches fill the queue drained it and then waited: bench/ingest.py's Kafka run received
-  // nothing for 0.25-0.75 s of every second. A ListOffsets request to the leaders (an
+  // fetch.queue.backoff.ms for this). Where the cluster fills the queue faster than the
+  // source empties it, the source emptied it and then waited: bench/ingest.py's Kafka run
+  // received nothing for 0.25-0.75 s of every second. A ListOffsets request to the leaders (an
   // offsets-for-times query for the latest offsets) wakes their broker threads, which then
   // fetch again. Sent when the queue runs low and has not grown since the last check while a
   // partition lags, at most every kWakeInterval; never while paused.
