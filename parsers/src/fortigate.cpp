@@ -81,6 +81,58 @@ consteval auto id(std::string_view key) -> std::size_t {
   return kIndex.at(key);
 }
 
+// The keys whose mapping is a copy of the value into one ECS field: as text, or validated as
+// an IP address or a port (an invalid one stays under the vendor namespace). The others are
+// mapped case by case in map_pair().
+enum class Copy : std::uint8_t { text, ip, port };
+
+struct Rename {
+  std::string_view key;
+  Copy copy;
+  core::FieldKey field;
+};
+
+constexpr std::array kRenames = {
+    Rename{"devname", Copy::text, "observer.hostname"},
+    Rename{"devid", Copy::text, "observer.serial_number"},
+    Rename{"logid", Copy::text, "event.code"},
+    Rename{"action", Copy::text, "event.action"},
+    Rename{"level", Copy::text, "log.level"},
+    Rename{"srcip", Copy::ip, "source.ip"},
+    Rename{"dstip", Copy::ip, "destination.ip"},
+    Rename{"srcport", Copy::port, "source.port"},
+    Rename{"dstport", Copy::port, "destination.port"},
+    Rename{"transip", Copy::ip, "source.nat.ip"},
+    Rename{"transport", Copy::port, "source.nat.port"},
+    Rename{"tranip", Copy::ip, "destination.nat.ip"},
+    Rename{"tranport", Copy::port, "destination.nat.port"},
+    Rename{"user", Copy::text, "user.name"},
+    Rename{"srcintf", Copy::text, "observer.ingress.interface.name"},
+    Rename{"dstintf", Copy::text, "observer.egress.interface.name"},
+    Rename{"msg", Copy::text, "message"},
+    Rename{"hostname", Copy::text, "url.domain"},
+    Rename{"srcmac", Copy::text, "source.mac"},
+    Rename{"dstmac", Copy::text, "destination.mac"},
+    Rename{"attack", Copy::text, "rule.name"},
+    Rename{"virus", Copy::text, "rule.name"},
+    Rename{"attackid", Copy::text, "rule.id"},
+    Rename{"virusid", Copy::text, "rule.id"},
+    Rename{"filename", Copy::text, "file.name"},
+    Rename{"agent", Copy::text, "user_agent.original"},
+    Rename{"reason", Copy::text, "event.reason"},
+};
+
+consteval auto rename_of() -> std::array<const Rename*, kKeys.size() + 1> {
+  std::array<const Rename*, kKeys.size() + 1> of{};
+  for (const auto& r : kRenames) {
+    of[kIndex.at(r.key)] = &r;
+  }
+  return of;
+}
+
+// kRenameOf[id]: the key's entry in kRenames, or null (also for kUnknown).
+constexpr auto kRenameOf = rename_of();
+
 // "+0800", "-05:00", "+08" -> minutes east of UTC.
 auto parse_tz(std::string_view tz) -> std::optional<int> {
   if (tz.size() < 3 || (tz[0] != '+' && tz[0] != '-')) {
@@ -302,157 +354,90 @@ void FortigateParser::map_header(const ParseContext& ctx, core::Event& out) {
                                                              core::Event& out) {
   const auto& [k, v, key_id] = pair;
   bool mapped = true;  // false: kept under the vendor namespace (unmapped, or invalid)
-  switch (key_id) {
-    case id("devname"):
-      out.set("observer.hostname", v);
-      break;
-    case id("devid"):
-      out.set("observer.serial_number", v);
-      break;
-    case id("logid"):
-      out.set("event.code", v);
-      break;
-    case id("action"):
-      out.set("event.action", v);
-      break;
-    case id("level"):
-      out.set("log.level", v);
-      break;
-    case id("srcip"):
-      mapped = set_ip(out, "source.ip", v);
-      break;
-    case id("dstip"):
-      mapped = set_ip(out, "destination.ip", v);
-      break;
-    case id("srcport"):
-      mapped = set_port(out, "source.port", v);
-      break;
-    case id("dstport"):
-      mapped = set_port(out, "destination.port", v);
-      break;
-    case id("transip"):
-      mapped = set_ip(out, "source.nat.ip", v);
-      break;
-    case id("transport"):
-      mapped = set_port(out, "source.nat.port", v);
-      break;
-    case id("tranip"):
-      mapped = set_ip(out, "destination.nat.ip", v);
-      break;
-    case id("tranport"):
-      mapped = set_port(out, "destination.nat.port", v);
-      break;
-    case id("proto"):
-      if (const auto p = parse_int(v); p && *p >= 0 && *p <= 255) {
-        out.set_int("network.iana_number", *p);
-        if (const auto t = transport_from_iana(*p); !t.empty()) {
-          out.set("network.transport", t);
+  if (const Rename* r = kRenameOf[key_id]; r != nullptr) {
+    if (r->copy == Copy::ip) {
+      mapped = set_ip(out, r->field, v);
+    } else if (r->copy == Copy::port) {
+      mapped = set_port(out, r->field, v);
+    } else {
+      out.set(r->field, v);
+    }
+  } else {
+    switch (key_id) {
+      case id("proto"):
+        if (const auto p = parse_int(v); p && *p >= 0 && *p <= 255) {
+          out.set_int("network.iana_number", *p);
+          if (const auto t = transport_from_iana(*p); !t.empty()) {
+            out.set("network.transport", t);
+          }
         }
+        break;
+      case id("sentbyte"):
+      case id("rcvdbyte"):
+      case id("sentpkt"):
+      case id("rcvdpkt"): {
+        const auto c = parse_int(v);
+        mapped = c && *c >= 0;
+        if (mapped) {
+          const bool sent = key_id == id("sentbyte") || key_id == id("sentpkt");
+          const bool bytes = key_id == id("sentbyte") || key_id == id("rcvdbyte");
+          out.set_int(
+              core::pick_key(sent, core::pick_key(bytes, "source.bytes", "source.packets"),
+                             core::pick_key(bytes, "destination.bytes", "destination.packets")),
+              *c);
+        }
+        break;
       }
-      break;
-    case id("sentbyte"):
-    case id("rcvdbyte"):
-    case id("sentpkt"):
-    case id("rcvdpkt"): {
-      const auto c = parse_int(v);
-      mapped = c && *c >= 0;
-      if (mapped) {
-        const bool sent = key_id == id("sentbyte") || key_id == id("sentpkt");
-        const bool bytes = key_id == id("sentbyte") || key_id == id("rcvdbyte");
-        out.set_int(
-            core::pick_key(sent, core::pick_key(bytes, "source.bytes", "source.packets"),
-                           core::pick_key(bytes, "destination.bytes", "destination.packets")),
-            *c);
+      case id("policyid"):
+        // The firewall policy is the rule unless IPS/AV names one.
+        mapped = !signature;
+        if (mapped) {
+          out.set("rule.id", v);
+        }
+        break;
+      case id("policyname"):
+        mapped = !signature;
+        if (mapped) {
+          out.set("rule.name", v);
+        }
+        break;
+      case id("dstuser"):
+        if (!out.has("user.name")) {
+          out.set("user.name", v);
+        }
+        break;
+      case id("service"):
+        out.set("network.protocol", to_lower(v, tmp_));
+        break;
+      case id("url"): {
+        // IPS/AV logs carry the path; web filter logs an absolute URL.
+        out.set("url.original", v);
+        std::string_view path = v;
+        if (const auto scheme = v.find("://"); scheme != std::string_view::npos) {
+          const auto slash = v.find('/', scheme + 3);
+          path = slash == std::string_view::npos ? std::string_view{} : v.substr(slash);
+        }
+        if (!path.empty()) {
+          out.set("url.path", path.substr(0, path.find('?')));
+        }
+        break;
       }
-      break;
+      case id("srccountry"):
+        mapped = v != "Reserved";
+        if (mapped) {
+          out.set("source.geo.country_name", v);
+        }
+        break;
+      case id("dstcountry"):
+        mapped = v != "Reserved";
+        if (mapped) {
+          out.set("destination.geo.country_name", v);
+        }
+        break;
+      default:
+        mapped = false;
+        break;
     }
-    case id("policyid"):
-      // The firewall policy is the rule unless IPS/AV names one.
-      mapped = !signature;
-      if (mapped) {
-        out.set("rule.id", v);
-      }
-      break;
-    case id("policyname"):
-      mapped = !signature;
-      if (mapped) {
-        out.set("rule.name", v);
-      }
-      break;
-    case id("user"):
-      out.set("user.name", v);
-      break;
-    case id("dstuser"):
-      if (!out.has("user.name")) {
-        out.set("user.name", v);
-      }
-      break;
-    case id("srcintf"):
-      out.set("observer.ingress.interface.name", v);
-      break;
-    case id("dstintf"):
-      out.set("observer.egress.interface.name", v);
-      break;
-    case id("service"):
-      out.set("network.protocol", to_lower(v, tmp_));
-      break;
-    case id("msg"):
-      out.set("message", v);
-      break;
-    case id("hostname"):
-      out.set("url.domain", v);
-      break;
-    case id("url"): {
-      // IPS/AV logs carry the path; web filter logs an absolute URL.
-      out.set("url.original", v);
-      std::string_view path = v;
-      if (const auto scheme = v.find("://"); scheme != std::string_view::npos) {
-        const auto slash = v.find('/', scheme + 3);
-        path = slash == std::string_view::npos ? std::string_view{} : v.substr(slash);
-      }
-      if (!path.empty()) {
-        out.set("url.path", path.substr(0, path.find('?')));
-      }
-      break;
-    }
-    case id("srcmac"):
-      out.set("source.mac", v);
-      break;
-    case id("dstmac"):
-      out.set("destination.mac", v);
-      break;
-    case id("srccountry"):
-      mapped = v != "Reserved";
-      if (mapped) {
-        out.set("source.geo.country_name", v);
-      }
-      break;
-    case id("dstcountry"):
-      mapped = v != "Reserved";
-      if (mapped) {
-        out.set("destination.geo.country_name", v);
-      }
-      break;
-    case id("attack"):
-    case id("virus"):
-      out.set("rule.name", v);
-      break;
-    case id("attackid"):
-    case id("virusid"):
-      out.set("rule.id", v);
-      break;
-    case id("filename"):
-      out.set("file.name", v);
-      break;
-    case id("agent"):
-      out.set("user_agent.original", v);
-      break;
-    case id("reason"):
-      out.set("event.reason", v);
-      break;
-    default:
-      mapped = false;
-      break;
   }
   if (!mapped) {
     // Everything not mapped to ECS stays available under the vendor namespace.
