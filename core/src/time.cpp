@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace siem::core {
 namespace {
@@ -26,6 +27,12 @@ auto civil_from_days(std::int64_t z) -> Civil {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   return {static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
+}
+
+auto days_in_month(unsigned y, unsigned m) -> unsigned {
+  constexpr std::array<unsigned char, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  return kDays[m - 1] + (m == 2 && leap ? 1U : 0U);
 }
 
 auto floor_div(std::int64_t a, std::int64_t b) -> std::int64_t {
@@ -207,6 +214,47 @@ auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optio
   }
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
   return secs * 1000 + ms;
+}
+
+auto rewrite_rfc3339(std::string_view s, char* dst, int default_offset_minutes) -> char* {
+  // "YYYY-MM-DDTHH:MM:SS.mmm[more digits](Z|+0000|+00:00)", 1970 or later, a day the month
+  // has and no leap second: the output is the first 23 bytes and 'Z'.
+  const auto utc_zone = [](std::string_view z) {
+    return z == "Z" || z == "+0000" || z == "+00:00" || z == "-0000" || z == "-00:00";
+  };
+  if (s.size() >= 24 && s[10] == 'T' && s[19] == '.') {
+    std::size_t end = 23;
+    while (end < s.size() && s[end] >= '0' && s[end] <= '9') {
+      ++end;
+    }
+    unsigned bad = 0;
+    const auto digit = [&](std::size_t at) {
+      const auto v = static_cast<unsigned>(s[at] - '0');
+      bad |= static_cast<unsigned>(v > 9);
+      return v;
+    };
+    const auto two = [&](std::size_t at) {
+      return digit(at) * 10 + digit(at + 1);
+    };
+    const unsigned y = two(0) * 100 + two(2);
+    const unsigned mo = two(5);
+    const unsigned d = two(8);
+    const unsigned h = two(11);
+    const unsigned mi = two(14);
+    const unsigned sec = two(17);
+    digit(20);
+    digit(21);
+    digit(22);
+    if (bad == 0 && s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':' && y >= 1970
+        && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23 && mi <= 59
+        && sec <= 59 && utc_zone(s.substr(end))) {
+      std::memcpy(dst, s.data(), 23);
+      dst[23] = 'Z';
+      return dst + 24;
+    }
+  }
+  const auto t = parse_rfc3339(s, default_offset_minutes);
+  return t ? write_rfc3339(dst, *t) : nullptr;
 }
 
 auto month_from_abbrev(std::string_view m) -> unsigned {

@@ -87,9 +87,8 @@ void copy_num(core::Event& out, core::FieldKey key, std::optional<std::int64_t> 
 }
 
 void copy_time(core::Event& out, core::FieldKey key, std::string_view text) {
-  if (const auto t = core::parse_rfc3339(text)) {
-    std::array<char, core::kRfc3339Bound> buf{};
-    const char* end = core::write_rfc3339(buf.data(), *t);
+  std::array<char, core::kRfc3339Bound> buf{};
+  if (const char* end = core::rewrite_rfc3339(text, buf.data())) {
     out.set(key, std::string_view{buf.data(), static_cast<std::size_t>(end - buf.data())});
   }
 }

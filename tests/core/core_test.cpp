@@ -252,6 +252,53 @@ BOOST_AUTO_TEST_CASE(static_text_values_are_kept_by_pointer_and_written_as_is) {
   }).join();
 }
 
+// rewrite_rfc3339 copies UTC text with a valid date instead of converting it: whatever the
+// input, its output must be what parsing and writing give.
+BOOST_AUTO_TEST_CASE(rewrite_rfc3339_matches_parse_and_write) {
+  std::array<char, kRfc3339Bound> got{};
+  std::array<char, kRfc3339Bound> want{};
+  const auto check = [&](const std::string& s) {
+    char* end = rewrite_rfc3339(s, got.data());
+    const auto t = parse_rfc3339(s);
+    if (!t) {
+      BOOST_TEST(end == nullptr, s);
+      return;
+    }
+    char* wend = write_rfc3339(want.data(), *t);
+    BOOST_REQUIRE_MESSAGE(end != nullptr, s);
+    BOOST_TEST(std::string_view(got.data(), end - got.data())
+                   == std::string_view(want.data(), wend - want.data()),
+               s);
+  };
+  std::size_t n = 0;
+  for (const char* y : {"1969", "1970", "2000", "2023", "2024", "2100", "9999"}) {
+    for (const char* mo : {"00", "01", "02", "04", "12", "13"}) {
+      for (const char* d : {"00", "01", "28", "29", "30", "31", "32"}) {
+        for (const char* hms : {"00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60"}) {
+          for (const char* frac : {"", ".5", ".123", ".123456", ".1234567890"}) {
+            for (const char* zone : {"", "Z", "z", "+0000", "+00:00", "-0000", "+0800", "-05:30"}) {
+              for (const char sep : {'T', ' '}) {
+                check(std::string(y) + "-" + mo + "-" + d + sep + hms + frac + zone);
+                ++n;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(n == 117600U);
+  for (const char* s : {"", "garbage", "2024-05-31T23:59:44.005423+000", "2024-05-31T23:59:44.0x5Z",
+                        "2024-05-31T23:59:44.005423+0000 ", "2024-05-31T23:59:44.005423Zx"}) {
+    check(s);
+  }
+  // Suricata's form takes the copy.
+  const std::string eve = "2024-05-31T23:59:44.005423+0000";
+  char* end = rewrite_rfc3339(eve, got.data());
+  BOOST_REQUIRE(end != nullptr);
+  BOOST_TEST(std::string_view(got.data(), end - got.data()) == "2024-05-31T23:59:44.005Z");
+}
+
 BOOST_AUTO_TEST_CASE(time_round_trip) {
   const auto t = parse_rfc3339("2026-11-27T01:22:24.123Z");
   BOOST_REQUIRE(t.has_value());

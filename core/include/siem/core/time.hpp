@@ -30,6 +30,13 @@ auto write_rfc3339(char* dst, TimeMs t) -> char*;
 /// a space instead of 'T'). A time without zone is taken as UTC + `default_offset_minutes`.
 auto parse_rfc3339(std::string_view s, int default_offset_minutes = 0) -> std::optional<TimeMs>;
 
+/// The RFC 3339 UTC text (as write_rfc3339 writes it) of the time `s` denotes, parsed as
+/// parse_rfc3339 does; writes at most kRfc3339Bound bytes to `dst` and returns the end, or
+/// nullptr when `s` is not a time. Text already in UTC with a valid date and milliseconds
+/// ("2024-05-31T23:59:44.005423+0000", Suricata's form) is cut and copied rather than
+/// converted to a count and back.
+auto rewrite_rfc3339(std::string_view s, char* dst, int default_offset_minutes = 0) -> char*;
+
 /// Month number 1-12 of an English three-letter abbreviation ("Jan"), or 0.
 auto month_from_abbrev(std::string_view m) -> unsigned;
 
