@@ -1,6 +1,7 @@
 #include "fortigate.hpp"
 
 #include "common.hpp"
+#include "fw_util.hpp"
 #include "key_index.hpp"
 #include "scan.hpp"
 
@@ -132,32 +133,6 @@ consteval auto rename_of() -> std::array<const Rename*, kKeys.size() + 1> {
 
 // kRenameOf[id]: the key's entry in kRenames, or null (also for kUnknown).
 constexpr auto kRenameOf = rename_of();
-
-// "+0800", "-05:00", "+08" -> minutes east of UTC.
-auto parse_tz(std::string_view tz) -> std::optional<int> {
-  if (tz.size() < 3 || (tz[0] != '+' && tz[0] != '-')) {
-    return std::nullopt;
-  }
-  std::string digits;
-  for (const char c : tz.substr(1)) {
-    if (c != ':') {
-      digits.push_back(c);
-    }
-  }
-  if (digits.size() != 2 && digits.size() != 4) {
-    return std::nullopt;
-  }
-  const auto v = parse_int(digits);
-  if (!v) {
-    return std::nullopt;
-  }
-  const int hours = digits.size() == 2 ? static_cast<int>(*v) : static_cast<int>(*v / 100);
-  const int minutes = digits.size() == 2 ? 0 : static_cast<int>(*v % 100);
-  if (hours > 14 || minutes > 59) {
-    return std::nullopt;
-  }
-  return (tz[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
-}
 
 // eventtime is epoch time in s, ms, us or ns depending on the FortiOS version.
 auto epoch_to_ms(std::string_view s) -> std::optional<core::TimeMs> {
@@ -310,7 +285,7 @@ void FortigateParser::map_header(const ParseContext& ctx, core::Event& out) {
   // Time: eventtime (epoch, exact) wins; else date + time in tz= or the source's zone.
   int tz = ctx.tz_offset_minutes;
   if (const auto tzv = value(id("tz")); !tzv.empty()) {
-    if (const auto parsed = parse_tz(tzv)) {
+    if (const auto parsed = fw_parse_tz(tzv)) {
       tz = *parsed;
     }
   }

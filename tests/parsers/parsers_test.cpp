@@ -471,6 +471,21 @@ BOOST_AUTO_TEST_CASE(zone_less_date_uses_context_tz) {
   BOOST_TEST(str("event.outcome") == "failure");
 }
 
+BOOST_AUTO_TEST_CASE(tz_forms) {
+  // tz= as FortiOS versions write it; a value that is not an offset leaves the source's zone
+  // (-05:00 here).
+  const ParseContext ctx{at(2026, 11, 27), -300};
+  const std::vector<std::pair<std::string, TimeMs>> cases = {
+      {"+0800", at(2026, 11, 26, 12)}, {"\"+08:00\"", at(2026, 11, 26, 12)},
+      {"+08", at(2026, 11, 26, 12)},   {"-0130", at(2026, 11, 26, 21, 30)},
+      {"+0000", at(2026, 11, 26, 20)}, {"+2400", at(2026, 11, 27, 1)},
+      {"+08:0", at(2026, 11, 27, 1)},  {"UTC8", at(2026, 11, 27, 1)}};
+  for (const auto& [tz, want] : cases) {
+    parse("date=2026-11-26 time=20:00:00 devname=F logid=1 tz=" + tz, ctx);
+    BOOST_TEST(ev.timestamp.value_or(0) == want, tz);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(eventtime_nanoseconds_wins) {
   parse(R"(time=13:39:08 devname="D" eventtime=1741264747895826299 tz="+0100" logid="1" )"
         R"(status="success")");
