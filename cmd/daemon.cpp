@@ -405,6 +405,8 @@ auto find_samples_dir(const RunFlags& flags) -> std::string {
   return "samples";
 }
 
+}  // namespace
+
 auto with_commas(std::uint64_t v) -> std::string {
   const std::string digits = std::to_string(v);
   std::string s;
@@ -416,8 +418,6 @@ auto with_commas(std::uint64_t v) -> std::string {
   }
   return s;
 }
-
-}  // namespace
 
 auto run_daemon(Config config, const RunFlags& flags) -> int {
   const auto& clock = core::SystemClock::instance();

@@ -17,4 +17,7 @@ struct RunFlags {
 /// Returns the process exit code.
 auto run_daemon(Config config, const RunFlags& flags) -> int;
 
+/// "1234567" -> "1,234,567", for counts printed to people.
+auto with_commas(std::uint64_t v) -> std::string;
+
 }  // namespace siem::cmd

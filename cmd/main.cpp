@@ -4,6 +4,7 @@
 #include "siem/core/json.hpp"
 #include "siem/core/time.hpp"
 #include "siem/correlate/correlator.hpp"
+#include "siem/ingest/parse_counters.hpp"
 #include "siem/parsers/normalizer.hpp"
 #include "siem/parsers/transcoder.hpp"
 #include "siem/store/store.hpp"
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -290,16 +292,39 @@ with the HTTP API. Built-in defaults < config file < these flags.
 
 // --- normalize ------------------------------------------------------------------------------
 
+// The --stats summary: lines and rate, then the counts, largest first.
+void print_normalize_stats(const ingest::ParseCounters& counters, std::uint64_t lines,
+                           double seconds) {
+  auto counts = counters.counts(0);
+  std::stable_sort(counts.begin(), counts.end(),
+                   [](const auto& x, const auto& y) { return x.n > y.n; });
+  std::uint64_t unparsed = 0;
+  for (const auto& c : counts) {
+    unparsed += c.unparsed ? c.n : 0;
+  }
+  std::fprintf(stderr, "siem normalize: %s lines in %.2f s (%s lines/s), %s parsed, %s unparsed\n",
+               with_commas(lines).c_str(), seconds,
+               with_commas(seconds > 0 ? static_cast<std::uint64_t>(lines / seconds) : 0).c_str(),
+               with_commas(lines - unparsed).c_str(), with_commas(unparsed).c_str());
+  for (const auto& c : counts) {
+    std::fprintf(stderr, "  %-8s %14s  %.*s\n", c.unparsed ? "unparsed" : "parsed",
+                 with_commas(c.n).c_str(), static_cast<int>(c.label.size()), c.label.data());
+  }
+}
+
 auto cmd_normalize(const std::vector<std::string>& argv) -> int {
-  Args a(argv, {"--format", "--timezone", "--encoding"}, {});
+  Args a(argv, {"--format", "--timezone", "--encoding"}, {"--stats"});
   if (a.has("--help")) {
-    print(R"(usage: siem normalize [--format NAME|auto] [--timezone TZ] [--encoding ENC] [FILE...]
+    print(R"(usage: siem normalize [--format NAME|auto] [--timezone TZ] [--encoding ENC] [--stats]
+                      [FILE...]
 
 Prints exactly one JSON object (ECS fields as nested objects) per input line, in order.
 Lines no parser understands become event.kind "unparsed" events keeping the original text.
 No FILE, or '-', reads standard input. --timezone (UTC, +08:00, ...) applies to timestamps
 without a zone (default UTC). --encoding (utf-8, gbk, gb18030; default utf-8) is the input's
 character set: other sets are converted to UTF-8 before parsing, invalid bytes become U+FFFD.
+--stats prints to stderr, at the end, the lines read, the time taken, and how many lines
+became events of each event.dataset and how many stayed unparsed for each reason.
 'siem formats' lists the format names.
 )");
     return 0;
@@ -329,6 +354,10 @@ character set: other sets are converted to UTF-8 before parsing, invalid bytes b
   std::string utf8;
   out.reserve(1U << 20U);
   parsers::ParseContext ctx{clock.now_ms(), tz};
+  const bool stats = a.has("--stats");
+  ingest::ParseCounters counters({{"normalize", std::string{(*n)->format()}}});
+  std::uint64_t lines = 0;
+  const auto started = std::chrono::steady_clock::now();
   const int rc =
       for_each_input_line(a.positionals(), [&](std::string_view line, std::size_t readable_after) {
         // The receive time of each line, from the coarse clock (a few ms of resolution; a
@@ -343,6 +372,10 @@ character set: other sets are converted to UTF-8 before parsing, invalid bytes b
           ctx.readable_after = 0;
         }
         (*n)->normalize(line, ctx, ev);
+        if (stats) {
+          ++lines;
+          counters.count(0, ev);
+        }
         ev.append_json(out);
         out.push_back('\n');
         if (out.size() > (1U << 20U)) {
@@ -351,6 +384,12 @@ character set: other sets are converted to UTF-8 before parsing, invalid bytes b
         }
       });
   std::fwrite(out.data(), 1, out.size(), stdout);
+  if (stats) {
+    std::fflush(stdout);
+    print_normalize_stats(
+        counters, lines,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   return rc;
 }
 

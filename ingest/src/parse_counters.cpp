@@ -126,12 +126,30 @@ auto ParseCounters::events(std::size_t row) const -> std::uint64_t {
   return cell(row, 0).load(std::memory_order_relaxed);
 }
 
-auto ParseCounters::metrics_text() const -> std::string {
-  std::string out;
+auto ParseCounters::counts(std::size_t row) const -> std::vector<Count> {
   // Label sizes are published before the counters that use them are incremented, so reading
   // them first never shows a count under an unpublished label.
   const std::size_t reasons = reasons_.size();
   const std::size_t datasets = datasets_.size();
+  std::vector<Count> out;
+  const auto add = [&](bool unparsed, const detail::LabelTable& table, std::size_t published,
+                       std::size_t base) {
+    for (std::size_t i = 0; i <= table.capacity(); ++i) {
+      if (i == published) {
+        i = table.capacity();  // the "other" cell
+      }
+      if (const auto n = cell(row, base + i).load(std::memory_order_relaxed); n > 0) {
+        out.push_back({unparsed, i < published ? table.name(i) : kOther, n});
+      }
+    }
+  };
+  add(true, reasons_, reasons, kReasonBase);
+  add(false, datasets_, datasets, kDatasetBase);
+  return out;
+}
+
+auto ParseCounters::metrics_text() const -> std::string {
+  std::string out;
   const auto labels = [&](std::size_t row) {
     const bool configured = row < sources_.size();
     detail::append_label(out, "source",
@@ -153,18 +171,16 @@ auto ParseCounters::metrics_text() const -> std::string {
     out += std::to_string(n);
     out.push_back('\n');
   };
-  const auto by_label = [&](std::string_view name, std::string_view key,
-                            const detail::LabelTable& table, std::size_t published,
-                            std::size_t base) {
-    for (std::size_t row = 0; row <= sources_.size(); ++row) {
-      for (std::size_t i = 0; i < published; ++i) {
-        if (const auto n = cell(row, base + i).load(std::memory_order_relaxed); n > 0) {
-          sample(name, row, key, table.name(i), n);
+  std::vector<std::vector<Count>> rows;
+  for (std::size_t row = 0; row <= sources_.size(); ++row) {
+    rows.push_back(counts(row));
+  }
+  const auto by_label = [&](std::string_view name, std::string_view key, bool unparsed) {
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      for (const auto& c : rows[row]) {
+        if (c.unparsed == unparsed) {
+          sample(name, row, key, c.label, c.n);
         }
-      }
-      if (const auto n = cell(row, base + table.capacity()).load(std::memory_order_relaxed);
-          n > 0) {
-        sample(name, row, key, kOther, n);
       }
     }
   };
@@ -179,10 +195,10 @@ auto ParseCounters::metrics_text() const -> std::string {
   }
   append_header(out, "siem_source_unparsed_events_total",
                 "Records that became event.kind unparsed, per source and reason, since start.");
-  by_label("siem_source_unparsed_events_total", "reason", reasons_, reasons, kReasonBase);
+  by_label("siem_source_unparsed_events_total", "reason", true);
   append_header(out, "siem_source_parsed_events_total",
                 "Parsed events per source and event.dataset, since start.");
-  by_label("siem_source_parsed_events_total", "dataset", datasets_, datasets, kDatasetBase);
+  by_label("siem_source_parsed_events_total", "dataset", false);
   return out;
 }
 

@@ -84,6 +84,18 @@ done
 sed -n 3p "$WORK/edge.mapped" | json 'd["source"]["ip"]' | grep -qx 1.2.3.4 \
   || fail "edge.in: the record at the page boundary: $(tail -c 300 "$WORK/edge.mapped")"
 pass "normalize: a FILE (mapped) and stdin give the same output"
+"$SIEM" normalize "$WORK/mixed.in" >/dev/null 2>"$WORK/plain.err" || fail "normalize mixed.in"
+[ ! -s "$WORK/plain.err" ] || fail "normalize without --stats wrote to stderr: $(head -3 "$WORK/plain.err")"
+"$SIEM" normalize --stats "$WORK/mixed.in" >"$WORK/stats.out" 2>"$WORK/stats.err" \
+  || fail "normalize --stats"
+[ "$(wc -l <"$WORK/stats.out")" = 9 ] || fail "normalize --stats: $(wc -l <"$WORK/stats.out") objects for 9 lines"
+for want in '^siem normalize: 9 lines in [0-9.]+ s \([0-9,]+ lines/s\), 2 parsed, 7 unparsed$' \
+  '^  unparsed +4  unrecognized format$' '^  unparsed +2  invalid JSON: unbalanced structure' \
+  '^  unparsed +1  empty line$' '^  parsed +1  openssh.sshd$' '^  parsed +1  fortinet.fortigate$'; do
+  grep -qE "$want" "$WORK/stats.err" || fail "normalize --stats: no line like '$want' in: $(cat "$WORK/stats.err")"
+done
+[ "$(wc -l <"$WORK/stats.err")" = 6 ] || fail "normalize --stats: $(cat "$WORK/stats.err")"
+pass "normalize --stats: lines, parsed per dataset, unparsed per reason"
 
 "$SIEM" replay --rules builtin "$SRC/samples/sshd-auth.log" >"$WORK/replay.out" || fail "replay"
 python3 - "$WORK/replay.out" <<'PY' || fail "replay output: $(head -c 600 "$WORK/replay.out")"

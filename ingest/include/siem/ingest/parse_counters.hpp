@@ -104,6 +104,17 @@ public:
   /// Events counted in `row` so far. Thread-safe.
   [[nodiscard]] auto events(std::size_t row) const -> std::uint64_t;
 
+  /// One non-zero count of a row: unparsed events of one reason, or parsed events of one
+  /// dataset ("other" past the label bounds).
+  struct Count {
+    bool unparsed = false;
+    std::string_view label;  ///< valid as long as the ParseCounters
+    std::uint64_t n = 0;
+  };
+
+  /// The row's non-zero counts: unparsed reasons, then datasets, each in first-seen order.
+  /// Thread-safe.
+  [[nodiscard]] auto counts(std::size_t row) const -> std::vector<Count>;
   /// The Prometheus text of the three counters (HELP, TYPE, samples). Every configured source
   /// has a siem_source_events_total sample; the other series appear once non-zero.
   /// Thread-safe.
