@@ -29,10 +29,35 @@ auto civil_from_days(std::int64_t z) -> Civil {
   return {static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
 }
 
-auto days_in_month(unsigned y, unsigned m) -> unsigned {
-  constexpr std::array<unsigned char, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+// Days in month m (1-12) of year y (>= 0).
+auto days_in_month(int y, int m) -> int {
+  constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-  return kDays[m - 1] + (m == 2 && leap ? 1U : 0U);
+  return kDays[static_cast<std::size_t>(m - 1)] + (m == 2 && leap ? 1 : 0);
+}
+
+// The numbers at the fixed places of "YYYY-MM-DD?HH:MM:SS" (s.size() >= 19; separators are
+// not checked), read together: this runs for every JSON event's timestamps.
+struct FixedFields {
+  int y;
+  int mo;
+  int d;
+  int h;
+  int mi;
+  int sec;
+  bool digits_ok;  ///< every one of those places holds a digit
+};
+
+auto fixed_fields(std::string_view s) -> FixedFields {
+  bool bad = false;
+  const auto two = [&](std::size_t at) {
+    const auto a = static_cast<unsigned>(s[at] - '0');
+    const auto b = static_cast<unsigned>(s[at + 1] - '0');
+    bad |= a > 9 || b > 9;
+    return static_cast<int>(a * 10 + b);
+  };
+  const int y = two(0) * 100 + two(2);
+  return {y, two(5), two(8), two(11), two(14), two(17), !bad};
 }
 
 auto floor_div(std::int64_t a, std::int64_t b) -> std::int64_t {
@@ -131,21 +156,8 @@ auto parse_rfc3339(std::string_view s, int default_offset_minutes) -> std::optio
       || s[13] != ':' || s[16] != ':') {
     return std::nullopt;
   }
-  // Digits at fixed places, checked together: this runs for every JSON event's timestamps.
-  bool bad = false;
-  const auto two = [&](std::size_t at) {
-    const auto a = static_cast<unsigned>(s[at] - '0');
-    const auto b = static_cast<unsigned>(s[at + 1] - '0');
-    bad |= a > 9 || b > 9;
-    return static_cast<int>(a * 10 + b);
-  };
-  const int y = two(0) * 100 + two(2);
-  const int mo = two(5);
-  const int d = two(8);
-  const int h = two(11);
-  const int mi = two(14);
-  const int sec = two(17);
-  if (bad || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+  const auto [y, mo, d, h, mi, sec, digits_ok] = fixed_fields(s);
+  if (!digits_ok || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
     return std::nullopt;
   }
   std::size_t pos = 19;
@@ -227,27 +239,14 @@ auto rewrite_rfc3339(std::string_view s, char* dst, int default_offset_minutes) 
     while (end < s.size() && s[end] >= '0' && s[end] <= '9') {
       ++end;
     }
-    unsigned bad = 0;
-    const auto digit = [&](std::size_t at) {
-      const auto v = static_cast<unsigned>(s[at] - '0');
-      bad |= static_cast<unsigned>(v > 9);
-      return v;
+    const auto [y, mo, d, h, mi, sec, digits_ok] = fixed_fields(s);
+    const auto is_digit = [](char c) {
+      return c >= '0' && c <= '9';
     };
-    const auto two = [&](std::size_t at) {
-      return digit(at) * 10 + digit(at + 1);
-    };
-    const unsigned y = two(0) * 100 + two(2);
-    const unsigned mo = two(5);
-    const unsigned d = two(8);
-    const unsigned h = two(11);
-    const unsigned mi = two(14);
-    const unsigned sec = two(17);
-    digit(20);
-    digit(21);
-    digit(22);
-    if (bad == 0 && s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':' && y >= 1970
-        && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23 && mi <= 59
-        && sec <= 59 && utc_zone(s.substr(end))) {
+    const bool ms_digits = is_digit(s[20]) && is_digit(s[21]) && is_digit(s[22]);
+    if (digits_ok && ms_digits && s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':'
+        && y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23
+        && mi <= 59 && sec <= 59 && utc_zone(s.substr(end))) {
       std::memcpy(dst, s.data(), 23);
       dst[23] = 'Z';
       return dst + 24;
