@@ -69,6 +69,33 @@ auto is_valid_utf8(std::string_view s) -> bool {
   return true;
 }
 
+auto invalid_utf8_bytes(std::string_view s) -> std::size_t {
+  std::size_t invalid = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto n = utf8_seq_len(s, i);
+    invalid += n == 0 ? 1 : 0;
+    i += n == 0 ? 1 : n;
+  }
+  return invalid;
+}
+
+auto repair_utf8(std::string_view s, std::string& out) -> std::size_t {
+  out.clear();
+  std::size_t replaced = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto n = utf8_seq_len(s, i);
+    if (n == 0) {
+      out.append("\xEF\xBF\xBD");  // U+FFFD
+      ++replaced;
+      ++i;
+    } else {
+      out.append(s.data() + i, n);
+      i += n;
+    }
+  }
+  return replaced;
+}
+
 namespace {
 
 // Bytes that are copied verbatim: printable ASCII except '"' and '\\'.

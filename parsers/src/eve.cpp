@@ -440,6 +440,14 @@ auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core
       err != simdjson::SUCCESS) {
     switch (err) {
       case simdjson::UTF8_ERROR:
+        // A stray byte must not cost the whole record: parse a copy with invalid bytes
+        // replaced by U+FFFD (as the writer would show them; the caller counts them).
+        if (json.data() != repaired_.data()) {
+          core::repair_utf8(json, repaired_);
+          ParseContext copy = ctx;
+          copy.readable_after = 0;
+          return parse_shape(repaired_, copy, out, want);
+        }
         return "invalid JSON: not valid UTF-8";
       case simdjson::TAPE_ERROR:
         return "invalid JSON: unbalanced structure or trailing content (truncated record, or more "

@@ -46,6 +46,7 @@ private:
   std::size_t cap_ = 0;
   std::string key_;  // scratch for composed field names
   std::string tmp_;  // scratch for lower-casing
+  std::string repaired_;  // the input with invalid UTF-8 replaced (parse_shape's retry)
   JsonShapes shapes_;
 };
 

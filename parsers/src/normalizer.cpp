@@ -1,5 +1,7 @@
 #include "siem/parsers/normalizer.hpp"
 
+#include "siem/core/json.hpp"
+
 #include "common.hpp"
 #include "eve.hpp"
 #include "format.hpp"
@@ -291,6 +293,11 @@ void Normalizer::normalize(std::string_view line, const ParseContext& ctx, core:
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) {
     line.remove_suffix(1);
   }
+  // Invalid UTF-8 is counted in siem.encoding_errors (the writer replaces it with U+FFFD; the
+  // ledger keeps the original bytes). Parsers read the bytes as they are, so that keys made
+  // from them stay distinct; the JSON parser repairs a copy (EveParser::parse_shape).
+  const bool valid =
+      line.size() > kMaxLineBytes || simdjson::validate_utf8(line.data(), line.size());
   try {
     if (detail::trim(line).empty()) {
       detail::set_unparsed(out, line, "empty line");
@@ -298,6 +305,10 @@ void Normalizer::normalize(std::string_view line, const ParseContext& ctx, core:
       detail::set_unparsed(out, line.substr(0, kMaxLineBytes), "line longer than 8 MiB");
     } else {
       impl_->run(line, ctx, out);
+    }
+    if (!valid) {
+      out.set_int("siem.encoding_errors",
+                  static_cast<std::int64_t>(core::invalid_utf8_bytes(line)));
     }
   } catch (const std::exception& e) {
     // Only allocation failure can throw here; never let it escape a worker.

@@ -14,6 +14,8 @@
 #include <charconv>
 #include <limits>
 #include <thread>
+#include <utility>
+#include <vector>
 
 using namespace siem::core;  // NOLINT(google-build-using-namespace)
 
@@ -250,6 +252,35 @@ BOOST_AUTO_TEST_CASE(static_text_values_are_kept_by_pointer_and_written_as_is) {
       BOOST_TEST(sup.to_json() == R"({"k":"copied \"quoted\"","m":"literal"})");
     }
   }).join();
+}
+
+BOOST_AUTO_TEST_CASE(utf8_repair_matches_the_writer) {
+  // Each byte outside a well-formed sequence becomes one U+FFFD, as the JSON writer shows it:
+  // a lone continuation byte, a truncated sequence, an overlong form, a surrogate, > U+10FFFF.
+  const std::string fffd = "\xEF\xBF\xBD";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"plain", "plain"},
+      {"caf\xC3\xA9", "caf\xC3\xA9"},
+      {"a\x80" "b", "a" + fffd + "b"},
+      {"\xE6\x94", fffd + fffd},
+      {"\xC0\xAF", fffd + fffd},
+      {"\xED\xA0\x80", fffd + fffd + fffd},
+      {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},
+      {"\xB9\xA5\xBB\xF7 gbk", fffd + fffd + fffd + fffd + " gbk"}};
+  std::string out;
+  for (const auto& [in, want] : cases) {
+    const std::size_t replaced = repair_utf8(in, out);
+    BOOST_TEST(out == want, in);
+    BOOST_TEST(replaced == invalid_utf8_bytes(in), in);
+    BOOST_TEST(is_valid_utf8(out), in);
+    std::string json;
+    append_json_string(json, in);
+    std::string repaired_json;
+    append_json_string(repaired_json, out);
+    BOOST_TEST(json == repaired_json, in);
+  }
+  BOOST_TEST(invalid_utf8_bytes("\xB9\xA5\xBB\xF7 gbk") == 4U);
+  BOOST_TEST(invalid_utf8_bytes("caf\xC3\xA9") == 0U);
 }
 
 // rewrite_rfc3339 copies UTC text with a valid date instead of converting it: whatever the

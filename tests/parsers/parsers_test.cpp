@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -291,6 +292,25 @@ BOOST_AUTO_TEST_CASE(alert_fields_and_number_types) {
   BOOST_TEST(str("user_agent.original") == "curl/8");
 }
 
+BOOST_AUTO_TEST_CASE(protocols_lower_cased) {
+  // Known names (any case) and others alike come out lower-case, with "failed" (app-layer
+  // detection gave up) left out.
+  const std::vector<std::tuple<std::string, std::string, std::string, std::string>> cases = {
+      {"TCP", "tls", "tcp", "tls"},
+      {"IPv6-ICMP", "DNS", "ipv6-icmp", "dns"},
+      {"Udp", "Ftp-Data", "udp", "ftp-data"},
+      {"PIM", "Telnet", "pim", "telnet"},
+      {"TC", "htt", "tc", "htt"},
+      {"TCPX", "failed", "tcpx", "<absent>"}};
+  for (const auto& [proto, app, transport, protocol] : cases) {
+    parse(R"({"timestamp":"2026-11-26T10:00:00Z","event_type":"flow","proto":")" + proto
+          + R"(","app_proto":")" + app + R"("})");
+    BOOST_TEST(str("network.transport") == transport, proto);
+    BOOST_TEST(str("network.protocol") == protocol, app);
+    BOOST_TEST(ev.to_json().find(R"("transport":")" + transport + '"') != std::string::npos);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(flow_bytes) {
   parse(R"({"timestamp":"2026-11-26T10:00:00Z","event_type":"flow","src_ip":"10.0.0.1",)"
         R"("dest_ip":"10.0.0.2","proto":"UDP","flow":{"pkts_toserver":2,"pkts_toclient":3,)"
@@ -346,13 +366,31 @@ BOOST_AUTO_TEST_CASE(truncated_json_is_unparsed) {
   BOOST_TEST(str("error.message").starts_with("invalid JSON"));
 }
 
-BOOST_AUTO_TEST_CASE(invalid_utf8_json_is_unparsed_and_output_is_valid_json) {
-  const std::string line = "{\"event_type\":\"alert\",\"x\":\"\xC3\x28\"}";
+BOOST_AUTO_TEST_CASE(invalid_utf8_json_is_repaired_parsed_and_flagged) {
+  // One stray byte (C3 not followed by a continuation byte) does not cost the record: it is
+  // parsed with the byte replaced by U+FFFD and counted.
+  parse("{\"event_type\":\"alert\",\"src_ip\":\"10.0.0.1\",\"x\":\"\xC3\x28\xFF\"}");
+  BOOST_TEST(str("event.kind") == "alert");
+  BOOST_TEST(str("source.ip") == "10.0.0.1");
+  BOOST_TEST(str("suricata.eve.x") == "\xEF\xBF\xBD(\xEF\xBF\xBD");
+  BOOST_TEST(ev.get_int("siem.encoding_errors").value_or(-1) == 2);
+  BOOST_TEST(!ev.has("error.message"));
+  BOOST_TEST(siem::core::is_valid_utf8(ev.to_json()));
+  // Invalid UTF-8 that is also malformed JSON stays unparsed, with its reason.
+  const std::string line = "{\"event_type\":\"alert\",\"x\":\"\xC3\x28\"";
   parse(line);
   BOOST_TEST(str("event.kind") == "unparsed");
-  BOOST_TEST(str("error.message") == "invalid JSON: not valid UTF-8");
-  BOOST_TEST(str("event.original") == line);  // kept verbatim; the writer repairs on output
+  BOOST_TEST(str("error.message").starts_with("invalid JSON: unbalanced"));
+  BOOST_TEST(str("event.original") == line);  // the line's bytes; the writer repairs on output
+  BOOST_TEST(ev.get_int("siem.encoding_errors").value_or(-1) == 1);
   BOOST_TEST(siem::core::is_valid_utf8(ev.to_json()));
+  // Text formats read the bytes as they are and are flagged the same way.
+  parse("<38>Nov 26 10:00:00 h sshd[1]: Failed password for caf\xE9 from 10.0.0.5 port 22 ssh2");
+  BOOST_TEST(str("user.name") == "caf\xE9");
+  BOOST_TEST(ev.get_int("siem.encoding_errors").value_or(-1) == 1);
+  parse(
+      "<38>Nov 26 10:00:00 h sshd[1]: Failed password for caf\xC3\xA9 from 10.0.0.5 port 22 ssh2");
+  BOOST_TEST(!ev.has("siem.encoding_errors"));
 }
 
 BOOST_AUTO_TEST_CASE(generic_json_kept_under_json_namespace) {

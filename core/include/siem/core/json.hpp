@@ -14,6 +14,15 @@ auto append_json_string(std::string& out, std::string_view s) -> bool;
 /// True when `s` is well-formed UTF-8.
 auto is_valid_utf8(std::string_view s) -> bool;
 
+/// `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD,
+/// as append_json_string writes it, into `out` (cleared first). Returns how many bytes were
+/// replaced.
+auto repair_utf8(std::string_view s, std::string& out) -> std::size_t;
+
+/// How many bytes of `s` are not part of a well-formed UTF-8 sequence (what repair_utf8 and
+/// the writers replace).
+auto invalid_utf8_bytes(std::string_view s) -> std::size_t;
+
 /// Appends a decimal integer.
 void append_json_int(std::string& out, std::int64_t v);
 
