@@ -339,14 +339,18 @@ void FortigateParser::map_header(const ParseContext& ctx, core::Event& out) {
     }
   } else {
     switch (key_id) {
-      case id("proto"):
-        if (const auto p = parse_int(v); p && *p >= 0 && *p <= 255) {
+      case id("proto"): {
+        // An IANA protocol number; anything else stays under the vendor namespace.
+        const auto p = parse_int(v);
+        mapped = p && *p >= 0 && *p <= 255;
+        if (mapped) {
           out.set_int("network.iana_number", *p);
           if (const auto t = transport_from_iana(*p); !t.empty()) {
             out.set("network.transport", t);
           }
         }
         break;
+      }
       case id("sentbyte"):
       case id("rcvdbyte"):
       case id("sentpkt"):
