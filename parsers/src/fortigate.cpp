@@ -152,7 +152,9 @@ auto epoch_to_ms(std::string_view s) -> std::optional<core::TimeMs> {
   return *v * 1000;
 }
 
-auto outcome_of(std::string_view action, std::string_view status) -> std::string_view {
+}  // namespace
+
+auto fortigate_outcome(std::string_view action, std::string_view status) -> std::string_view {
   if (status == "success") {
     return "success";
   }
@@ -176,6 +178,8 @@ auto outcome_of(std::string_view action, std::string_view status) -> std::string
   }
   return {};
 }
+
+namespace {
 
 // Offset of `key=` where it starts a token (at the start or after a blank), or npos.
 auto key_at(std::string_view s, std::string_view key) -> std::size_t {
@@ -301,8 +305,10 @@ void FortigateParser::map_header(const ParseContext& ctx, core::Event& out) {
     }
   }
 
-  const std::string_view type = value(id("type"));
-  const std::string_view subtype = value(id("subtype"));
+  set_fortigate_category(value(id("type")), value(id("subtype")), out);
+}
+
+void set_fortigate_category(std::string_view type, std::string_view subtype, core::Event& out) {
   if (type == "traffic") {
     out.set_text("event.category", "network");
     out.set_text("event.type", "connection");
@@ -447,7 +453,7 @@ auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, c
       map_pair(pair, signature, out);
     }
   }
-  if (const auto o = outcome_of(value(id("action")), value(id("status"))); !o.empty()) {
+  if (const auto o = fortigate_outcome(value(id("action")), value(id("status"))); !o.empty()) {
     out.set("event.outcome", o);
   }
   return {};

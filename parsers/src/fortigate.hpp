@@ -16,6 +16,14 @@ namespace siem::parsers::detail {
 /// Values are bare tokens or double-quoted strings that may contain spaces. Known keys are
 /// mapped to ECS; every key is also kept under `fortinet.fortigate.<key>`. The pair vector
 /// is reused across lines. Owned by one worker; not thread-safe.
+/// event.category and event.type of a FortiOS record of `type` and `subtype` (traffic,
+/// utm, event); nothing for other types. Shared with FortiGate's CEF form (net_cef.cpp).
+void set_fortigate_category(std::string_view type, std::string_view subtype, core::Event& out);
+
+/// event.outcome of a FortiOS `action` and `status` ("success", "failure"), empty when they
+/// say neither.
+auto fortigate_outcome(std::string_view action, std::string_view status) -> std::string_view;
+
 class FortigateParser {
 public:
   /// Cheap check used by `auto`: the payload starts with `key=` and carries a numeric

@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "fortigate.hpp"
 #include "net_common.hpp"
 
 #include <array>
@@ -61,7 +62,10 @@ auto is_rule_name_label(std::string_view label) -> bool {
 constexpr std::string_view kSonicwallFilenamePrefix = "Filename: ";
 
 // CEF senders whose extension departs from ArcSight's key dictionary.
-enum class CefDialect : std::uint8_t { generic, sonicwall };
+enum class CefDialect : std::uint8_t { generic, sonicwall, fortigate };
+
+// FortiOS's prefixes for its own fields in CEF (FortiOS 5.6-7.0 and 7.2 on).
+constexpr std::array<std::string_view, 2> kFortinetPrefixes = {"FTNTFGT", "FortinetFortiGate"};
 
 /// ArcSight Common Event Format: `CEF:Version|Vendor|Product|DeviceVersion|SignatureID|Name|
 /// Severity|Extension`, bare or inside a syslog envelope. Header pipes may be escaped `\|`;
@@ -72,7 +76,8 @@ enum class CefDialect : std::uint8_t { generic, sonicwall };
 /// parser does: the signature ID is a message ID (`event.code`, not a rule), `susr` is the
 /// user, label-less `cs1` the access rule ("5 (LAN->WAN)"), `app` a numeric application ID,
 /// `appName` the application, `proto=tcp/https` transport and service, `fw_action` the
-/// verdict. Owned by one worker.
+/// verdict. FortiOS ("Fortinet|Fortigate") keeps its own fields under fortinet.fortigate
+/// (map_fortigate). Owned by one worker.
 class CefParser final : public FormatParser {
 public:
   CefParser() {
@@ -157,8 +162,13 @@ public:
     set_header(out, "observer.vendor", h[1]);
     set_header(out, "observer.product", h[2]);
     set_header(out, "observer.version", h[3]);
-    const CefDialect dialect =
-        icontains(h[1], "sonicwall") ? CefDialect::sonicwall : CefDialect::generic;
+    CefDialect dialect = CefDialect::generic;
+    if (icontains(h[1], "sonicwall")) {
+      dialect = CefDialect::sonicwall;
+    } else if (iequals(trim(h[1]), "Fortinet") && iequals(trim(h[2]), "Fortigate")) {
+      dialect = CefDialect::fortigate;
+      out.set_text("observer.type", "firewall");
+    }
     if (dialect == CefDialect::sonicwall) {
       out.set("observer.type", "firewall");
       out.set("event.category", "network");
@@ -191,6 +201,9 @@ public:
       }
       bool mapped = true;
       if (dialect == CefDialect::sonicwall && map_sonicwall(out, k, raw, v, suser)) {
+        continue;
+      }
+      if (dialect == CefDialect::fortigate && map_fortigate(out, k, v)) {
         continue;
       }
       if (k == "src" || k == "sourceAddress") {
@@ -353,7 +366,10 @@ public:
       out.timestamp = t_end;
     }
     if (!outcome_given && !act.empty()) {
-      if (const auto o = outcome_of_action(unquote(trim(unescape(act, unesc_)))); !o.empty()) {
+      const auto a = unquote(trim(unescape(act, unesc_)));
+      if (const auto o =
+              dialect == CefDialect::fortigate ? fortigate_outcome(a, {}) : outcome_of_action(a);
+          !o.empty()) {
         out.set("event.outcome", o);
       }
     }
@@ -404,6 +420,51 @@ private:
       return false;
     }
     return true;
+  }
+
+  // FortiOS in CEF (FortiOS Log Message Reference, "FortiOS to CEF log field mapping"): its
+  // own fields, prefixed, go under fortinet.fortigate as in its key=value form; `cat` is
+  // "type:subtype", which gives the category as there; packet counts are labelled custom
+  // numbers (5.6) or prefixed fields; the device's external ID is its serial number. The
+  // ArcSight keys are mapped as for any CEF sender. True when `k` was handled.
+  auto map_fortigate(core::Event& out, std::string_view k, std::string_view v) -> bool {
+    for (const auto prefix : kFortinetPrefixes) {
+      if (k.size() > prefix.size() && k.starts_with(prefix)) {
+        const auto key = k.substr(prefix.size());
+        if (key == "sentpkt" || key == "rcvdpkt") {
+          if (set_count(out, key == "sentpkt" ? "source.packets" : "destination.packets", v)) {
+            return true;
+          }
+        }
+        set_vendor(out, key_, "fortinet.fortigate.", key, v);
+        return true;
+      }
+    }
+    if (k == "cat") {
+      const auto colon = v.find(':');
+      const auto type = v.substr(0, colon);
+      const auto subtype =
+          colon == std::string_view::npos ? std::string_view{} : v.substr(colon + 1);
+      set_fortigate_category(type, subtype, out);
+      set_vendor(out, key_, "fortinet.fortigate.", "type", type);
+      if (!subtype.empty()) {
+        set_vendor(out, key_, "fortinet.fortigate.", "subtype", subtype);
+      }
+      return true;
+    }
+    if (k == "deviceExternalId") {
+      out.set("observer.serial_number", v);
+      return false;  // also observer.name, as for other senders
+    }
+    if (k.size() == 3 && k.starts_with("cn") && k[2] >= '1' && k[2] <= '4') {
+      const auto label = labels_[static_cast<std::size_t>(labelled_index(k))];
+      const bool sent = iequals(label, "Packets Sent");
+      if ((sent || iequals(label, "Packets Received"))
+          && set_count(out, sent ? "source.packets" : "destination.packets", v)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // Splits the extension into (key, raw value) pairs. A value runs to the next " key=":
