@@ -134,8 +134,9 @@ consteval auto rename_of() -> std::array<const Rename*, kKeys.size() + 1> {
 // kRenameOf[id]: the key's entry in kRenames, or null (also for kUnknown).
 constexpr auto kRenameOf = rename_of();
 
-// eventtime is epoch time in s, ms, us or ns depending on the FortiOS version.
-auto epoch_to_ms(std::string_view s) -> std::optional<core::TimeMs> {
+}  // namespace
+
+auto fortigate_eventtime(std::string_view s) -> std::optional<core::TimeMs> {
   const auto v = parse_int(s);
   if (!v || *v <= 0) {
     return std::nullopt;
@@ -151,8 +152,6 @@ auto epoch_to_ms(std::string_view s) -> std::optional<core::TimeMs> {
   }
   return *v * 1000;
 }
-
-}  // namespace
 
 auto fortigate_outcome(std::string_view action, std::string_view status) -> std::string_view {
   if (status == "success") {
@@ -293,7 +292,7 @@ void FortigateParser::map_header(const ParseContext& ctx, core::Event& out) {
       tz = *parsed;
     }
   }
-  if (const auto t = epoch_to_ms(value(id("eventtime")))) {
+  if (const auto t = fortigate_eventtime(value(id("eventtime")))) {
     out.timestamp = t;
   } else if (const auto date = value(id("date")), time = value(id("time"));
              date.size() == 10 && time.size() >= 8) {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,10 @@ namespace siem::parsers::detail {
 /// event.category and event.type of a FortiOS record of `type` and `subtype` (traffic,
 /// utm, event); nothing for other types. Shared with FortiGate's CEF form (net_cef.cpp).
 void set_fortigate_category(std::string_view type, std::string_view subtype, core::Event& out);
+
+/// A FortiOS eventtime (epoch seconds, ms, µs or ns by FortiOS version, told apart by length)
+/// in ms; nullopt when it is not a positive number.
+auto fortigate_eventtime(std::string_view s) -> std::optional<core::TimeMs>;
 
 /// event.outcome of a FortiOS `action` and `status` ("success", "failure"), empty when they
 /// say neither.

@@ -142,6 +142,7 @@ public:
     }
 
     ext_.clear();
+    eventtime_.reset();
     parse_extension(ext);
     labels_.fill({});
     for (const auto& [k, v] : ext_) {
@@ -360,6 +361,8 @@ public:
     }
     if (rt) {
       out.timestamp = rt;
+    } else if (eventtime_) {
+      out.timestamp = eventtime_;
     } else if (t_start) {
       out.timestamp = t_start;
     } else if (t_end) {
@@ -431,6 +434,9 @@ private:
     for (const auto prefix : kFortinetPrefixes) {
       if (k.size() > prefix.size() && k.starts_with(prefix)) {
         const auto key = k.substr(prefix.size());
+        if (key == "eventtime") {
+          eventtime_ = fortigate_eventtime(v);  // exact, unlike the syslog header's time
+        }
         if (key == "sentpkt" || key == "rcvdpkt") {
           if (set_count(out, key == "sentpkt" ? "source.packets" : "destination.packets", v)) {
             return true;
@@ -565,6 +571,7 @@ private:
   FormatInfo info_;
   std::vector<std::pair<std::string_view, std::string_view>> ext_;
   std::array<std::string_view, kLabelled.size()> labels_{};
+  std::optional<core::TimeMs> eventtime_;  ///< FortiOS's eventtime, when the record has one
   std::string unesc_;
   std::string key_;
   std::string tmp_;
