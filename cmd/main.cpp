@@ -294,7 +294,7 @@ with the HTTP API. Built-in defaults < config file < these flags.
 
 // The --stats summary: lines and rate, then the counts, largest first.
 void print_normalize_stats(const ingest::ParseCounters& counters, std::uint64_t lines,
-                           double seconds) {
+                           std::uint64_t invalid_utf8, double seconds) {
   auto counts = counters.counts(0);
   std::stable_sort(counts.begin(), counts.end(),
                    [](const auto& x, const auto& y) { return x.n > y.n; });
@@ -310,6 +310,10 @@ void print_normalize_stats(const ingest::ParseCounters& counters, std::uint64_t 
     std::fprintf(stderr, "  %-8s %14s  %.*s\n", c.unparsed ? "unparsed" : "parsed",
                  with_commas(c.n).c_str(), static_cast<int>(c.label.size()), c.label.data());
   }
+  if (invalid_utf8 > 0) {
+    std::fprintf(stderr, "  %s lines held invalid UTF-8 (siem.encoding_errors)\n",
+                 with_commas(invalid_utf8).c_str());
+  }
 }
 
 auto cmd_normalize(const std::vector<std::string>& argv) -> int {
@@ -323,8 +327,9 @@ Lines no parser understands become event.kind "unparsed" events keeping the orig
 No FILE, or '-', reads standard input. --timezone (UTC, +08:00, ...) applies to timestamps
 without a zone (default UTC). --encoding (utf-8, gbk, gb18030; default utf-8) is the input's
 character set: other sets are converted to UTF-8 before parsing, invalid bytes become U+FFFD.
---stats prints to stderr, at the end, the lines read, the time taken, and how many lines
-became events of each event.dataset and how many stayed unparsed for each reason.
+--stats prints to stderr, at the end, the lines read, the time taken, how many lines
+became events of each event.dataset, how many stayed unparsed for each reason, and how many
+held invalid UTF-8.
 'siem formats' lists the format names.
 )");
     return 0;
@@ -357,6 +362,7 @@ became events of each event.dataset and how many stayed unparsed for each reason
   const bool stats = a.has("--stats");
   ingest::ParseCounters counters({{"normalize", std::string{(*n)->format()}}});
   std::uint64_t lines = 0;
+  std::uint64_t invalid_utf8 = 0;
   const auto started = std::chrono::steady_clock::now();
   const int rc =
       for_each_input_line(a.positionals(), [&](std::string_view line, std::size_t readable_after) {
@@ -375,6 +381,7 @@ became events of each event.dataset and how many stayed unparsed for each reason
         if (stats) {
           ++lines;
           counters.count(0, ev);
+          invalid_utf8 += ev.has("siem.encoding_errors") ? 1 : 0;
         }
         ev.append_json(out);
         out.push_back('\n');
@@ -387,7 +394,7 @@ became events of each event.dataset and how many stayed unparsed for each reason
   if (stats) {
     std::fflush(stdout);
     print_normalize_stats(
-        counters, lines,
+        counters, lines, invalid_utf8,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   return rc;
