@@ -134,6 +134,35 @@ consteval auto rename_of() -> std::array<const Rename*, kKeys.size() + 1> {
 // kRenameOf[id]: the key's entry in kRenames, or null (also for kUnknown).
 constexpr auto kRenameOf = rename_of();
 
+constexpr std::string_view kMalformedPair = "malformed key=value pair";
+
+auto starts_pair(std::string_view s, std::size_t pos) -> bool;
+
+// The quote closing a value, from the first quote at `q` on: one that ends the record or is
+// followed by blanks and the next `key=`; failing that, the first one followed by a space;
+// else s.size().
+auto careful_closing_quote(std::string_view s, std::size_t q) -> std::size_t {
+  std::size_t spaced = s.size();
+  for (; q + 1 < s.size(); q = find_byte(s, q + 1, '"')) {
+    if (s[q + 1] == ' ') {
+      spaced = std::min(spaced, q);
+      if (starts_pair(s, q + 1)) {
+        return q;
+      }
+    }
+  }
+  return q < s.size() ? q : spaced;
+}
+
+// Whether blanks then `key=` start at `pos` (a pair follows).
+auto starts_pair(std::string_view s, std::size_t pos) -> bool {
+  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) {
+    ++pos;
+  }
+  const std::size_t end = skip_key_chars(s, pos);
+  return end > pos && end < s.size() && s[end] == '=';
+}
+
 }  // namespace
 
 auto fortigate_eventtime(std::string_view s) -> std::optional<core::TimeMs> {
@@ -228,6 +257,7 @@ auto FortigateParser::looks_like(std::string_view payload) -> bool {
   return devid.starts_with("FG") || devid.starts_with("FW") || devid.starts_with("FOS");
 }
 
+template <bool Careful>
 auto FortigateParser::tokenize(std::string_view payload) -> std::string_view {
   static_assert(kKeys.size() <= kMaxKnown);
   kv_.clear();
@@ -244,18 +274,24 @@ auto FortigateParser::tokenize(std::string_view payload) -> std::string_view {
     const std::size_t key_start = pos;
     pos = skip_key_chars(payload, pos);
     if (pos == key_start || pos >= n || payload[pos] != '=') {
-      return kv_.empty() ? "not a key=value record" : "malformed key=value pair";
+      return kv_.empty() ? std::string_view{"not a key=value record"} : kMalformedPair;
     }
     const std::string_view key = payload.substr(key_start, pos - key_start);
     ++pos;
     std::string_view val;
     if (pos < n && payload[pos] == '"') {
       const std::size_t vstart = pos + 1;
-      // FortiOS does not escape quotes inside values consistently; a closing quote is one
-      // followed by a space or the end of the record.
+      // A closing quote is one followed by a space or the end of the record. FortiOS does
+      // not escape quotes inside values (msg="File "a b.exe" blocked"); when that rule
+      // leaves a malformed record, parse() tokenizes again `Careful`ly
+      // (careful_closing_quote).
       std::size_t vend = find_byte(payload, vstart, '"');
-      while (vend + 1 < n && payload[vend + 1] != ' ') {
-        vend = find_byte(payload, vend + 1, '"');
+      if constexpr (Careful) {
+        vend = careful_closing_quote(payload, vend);
+      } else {
+        while (vend + 1 < n && payload[vend + 1] != ' ') {
+          vend = find_byte(payload, vend + 1, '"');
+        }
       }
       if (vend >= n) {
         return "unterminated quoted value (truncated record?)";
@@ -437,7 +473,11 @@ void set_fortigate_category(std::string_view type, std::string_view subtype, cor
 
 auto FortigateParser::parse(std::string_view payload, const ParseContext& ctx, core::Event& out)
     -> std::string_view {
-  if (const auto reason = tokenize(payload); !reason.empty()) {
+  auto reason = tokenize<false>(payload);
+  if (reason == kMalformedPair) {
+    reason = tokenize<true>(payload);
+  }
+  if (!reason.empty()) {
     return reason;
   }
   if (value(id("devname")).empty() && value(id("logid")).empty() && value(id("devid")).empty()) {

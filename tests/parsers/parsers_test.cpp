@@ -538,6 +538,24 @@ BOOST_AUTO_TEST_CASE(bad_values_not_mapped) {
   BOOST_TEST(!ev.has("network.transport"));
 }
 
+BOOST_AUTO_TEST_CASE(unescaped_quotes_inside_values) {
+  // FortiOS writes quotes inside values as they are: a quote closes the value only where the
+  // record ends or the next key=value pair starts.
+  parse(R"(devname="F" logid="1" msg="File "a b.exe" blocked" action=deny)");
+  BOOST_TEST(str("message") == R"(File "a b.exe" blocked)");
+  BOOST_TEST(str("event.action") == "deny");
+  parse(R"(devname="F" logid="1" msg="x "y=1" z")");
+  BOOST_TEST(str("message") == R"(x "y=1" z)");
+  parse(R"(devname="F" logid="1" msg="x" y" srcip=10.0.0.1)");
+  BOOST_TEST(str("message") == R"(x" y)");
+  BOOST_TEST(str("source.ip") == "10.0.0.1");
+  // No quote starts a pair: the first one followed by a space closes, and the rest is not a
+  // key=value pair.
+  parse(R"(devname="F" logid="1" msg="a" b"c)");
+  BOOST_TEST(str("event.kind") == "unparsed");
+  BOOST_TEST(str("error.message") == "malformed key=value pair");
+}
+
 BOOST_AUTO_TEST_CASE(truncated_quote_is_unparsed) {
   parse(R"(date=2026-11-27 time=01:02:03 devname="FGT60F logid=1)");
   BOOST_TEST(str("event.kind") == "unparsed");
