@@ -23,8 +23,10 @@ using FwKv = std::pair<std::string_view, std::string_view>;
 
 /// Splits `key=value key2="quoted value" ...` into `out` (cleared first, capacity reused).
 /// Values are bare tokens (up to the next space) or double-quoted strings (a backslash
-/// escapes the next byte; an unterminated quote runs to the end). Tokens without '=' are
-/// skipped. Never reads out of bounds.
+/// escapes the next byte; the closing quote is the first that ends the text or is followed
+/// by the next `key=`, else the first one, so that unescaped quotes inside a value stay in
+/// it; an unterminated quote runs to the end). Tokens without '=' are skipped. Never reads
+/// out of bounds.
 void fw_split_kv(std::string_view s, std::vector<FwKv>& out);
 
 /// Value of the first pair named `key`, or empty.

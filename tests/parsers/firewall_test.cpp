@@ -223,6 +223,27 @@ BOOST_AUTO_TEST_CASE(sophos_sonicwall_stormshield) {
   BOOST_TEST(fx.str("event.outcome") == "success");
 }
 
+BOOST_AUTO_TEST_CASE(unescaped_quotes_inside_values) {
+  // A quote closes a value where the text ends or the next key= pair starts; escaped quotes
+  // stay escapes; with no such quote, the first one closes (and the rest is skipped).
+  const std::string head =
+      R"(device="SFW" date=2026-11-26 time=10:00:00 device_name="XG" )"
+      R"(log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" )";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"(message="File "a b.exe" blocked" src_ip=10.0.0.1)", R"(File "a b.exe" blocked)"},
+      {R"(message="say "hi" now" src_ip=10.0.0.1)", R"(say "hi" now)"},
+      {R"(src_ip=10.0.0.1 message="ends "quoted"")", R"(ends "quoted")"},
+      {R"(message="a" b" c src_ip=10.0.0.1)", "a"},
+      {R"(message="plain" src_ip=10.0.0.1)", "plain"}};
+  Fixture fx;
+  for (const auto& [tail, want] : cases) {
+    fx.parse(head + tail);
+    BOOST_TEST(fx.str("observer.vendor") == "Sophos", tail);
+    BOOST_TEST(fx.str("message") == want, tail);
+    BOOST_TEST(fx.str("source.ip") == "10.0.0.1", tail);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(watchguard_traffic_and_auth) {
   Fixture fx;
   fx.parse(kSamples[13]);
