@@ -4,6 +4,7 @@
 
 #include "scan.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -540,12 +541,16 @@ void split_spaced(std::string_view body, std::vector<Pair>& out) {
     std::string_view val;
     if (pos < n && body[pos] == '"') {
       const std::size_t vstart = pos + 1;
+      // A closing quote is one followed by a blank or the end of the record, unless the
+      // value held unescaped quotes (recheck_closing_quote).
       std::size_t vend = vstart;
-      // A closing quote is one followed by a blank or the end of the record.
       while (vend < n
              && !(body[vend] == '"' && (vend + 1 == n || body[vend + 1] == ' '
                                         || body[vend + 1] == '\t'))) {
         ++vend;
+      }
+      if (vend < n) {
+        vend = recheck_closing_quote(body, vend);
       }
       val = body.substr(vstart, vend - vstart);  // truncated: to the end
       pos = vend + 1;

@@ -136,33 +136,6 @@ constexpr auto kRenameOf = rename_of();
 
 constexpr std::string_view kMalformedPair = "malformed key=value pair";
 
-auto starts_pair(std::string_view s, std::size_t pos) -> bool;
-
-// The quote closing a value, from the first quote at `q` on: one that ends the record or is
-// followed by blanks and the next `key=`; failing that, the first one followed by a space;
-// else s.size().
-auto careful_closing_quote(std::string_view s, std::size_t q) -> std::size_t {
-  std::size_t spaced = s.size();
-  for (; q + 1 < s.size(); q = find_byte(s, q + 1, '"')) {
-    if (s[q + 1] == ' ') {
-      spaced = std::min(spaced, q);
-      if (starts_pair(s, q + 1)) {
-        return q;
-      }
-    }
-  }
-  return q < s.size() ? q : spaced;
-}
-
-// Whether blanks then `key=` start at `pos` (a pair follows).
-auto starts_pair(std::string_view s, std::size_t pos) -> bool {
-  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) {
-    ++pos;
-  }
-  const std::size_t end = skip_key_chars(s, pos);
-  return end > pos && end < s.size() && s[end] == '=';
-}
-
 }  // namespace
 
 auto fortigate_eventtime(std::string_view s) -> std::optional<core::TimeMs> {
@@ -284,13 +257,14 @@ auto FortigateParser::tokenize(std::string_view payload) -> std::string_view {
       // A closing quote is one followed by a space or the end of the record. FortiOS does
       // not escape quotes inside values (msg="File "a b.exe" blocked"); when that rule
       // leaves a malformed record, parse() tokenizes again `Careful`ly
-      // (careful_closing_quote).
+      // (recheck_closing_quote).
       std::size_t vend = find_byte(payload, vstart, '"');
+      while (vend + 1 < n && payload[vend + 1] != ' ') {
+        vend = find_byte(payload, vend + 1, '"');
+      }
       if constexpr (Careful) {
-        vend = careful_closing_quote(payload, vend);
-      } else {
-        while (vend + 1 < n && payload[vend + 1] != ' ') {
-          vend = find_byte(payload, vend + 1, '"');
+        if (vend < n) {
+          vend = recheck_closing_quote(payload, vend);
         }
       }
       if (vend >= n) {

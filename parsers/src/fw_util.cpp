@@ -27,39 +27,17 @@ auto read_digits(std::string_view s, std::size_t pos, std::size_t n, int& v) -> 
   return true;
 }
 
-// Whether blanks and then `key=` (dotted key characters) start at `pos`.
-auto pair_follows(std::string_view s, std::size_t pos) -> bool {
-  std::size_t j = pos;
-  while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) {
-    ++j;
-  }
-  if (j == pos) {
-    return false;
-  }
-  const std::size_t key = j;
-  while (j < s.size() && is_dotted_key_char(s[j])) {
-    ++j;
-  }
-  return j > key && j < s.size() && s[j] == '=';
-}
-
-// The quote closing a value that starts at `start`: the first unescaped one that ends the
-// text or is followed by the next `key=` pair. Firewalls do not escape quotes inside values
-// (msg="File "a b.exe" blocked"); when no quote qualifies, the first unescaped one closes.
-// s.size() when there is none (truncated).
+// The quote closing a value that starts at `start`: the first unescaped one, unless the
+// value held unescaped quotes (recheck_closing_quote); s.size() when there is none.
 auto closing_quote(std::string_view s, std::size_t start) -> std::size_t {
-  std::size_t first = s.size();
   for (std::size_t j = start; j < s.size(); ++j) {
     if (s[j] == '\\' && j + 1 < s.size()) {
       ++j;
     } else if (s[j] == '"') {
-      first = std::min(first, j);
-      if (j + 1 == s.size() || pair_follows(s, j + 1)) {
-        return j;
-      }
+      return recheck_closing_quote(s, j);
     }
   }
-  return first;
+  return s.size();
 }
 
 }  // namespace

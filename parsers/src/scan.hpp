@@ -59,6 +59,49 @@ inline auto is_dotted_key_char(char c) -> bool {
   return kDottedKeyChars[static_cast<unsigned char>(c)];
 }
 
+/// Whether the text from `pos` up to the next `key=` pair (or the end) holds a '"'. After a
+/// quoted value closed at a quote, such stray text (`a b.exe" blocked"` after
+/// msg="File ") shows that the value held unescaped quotes; bare words between pairs
+/// ("proof", "Allow", "(0x0800)") hold none.
+inline auto stray_quote_follows(std::string_view s, std::size_t pos) -> bool {
+  std::size_t j = pos;
+  while (j < s.size()) {
+    while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) {
+      ++j;
+    }
+    const std::size_t token = j;
+    while (j < s.size() && is_dotted_key_char(s[j])) {
+      ++j;
+    }
+    if (j > token && j < s.size() && s[j] == '=') {
+      return false;  // the next pair
+    }
+    for (; j < s.size() && s[j] != ' ' && s[j] != '\t'; ++j) {
+      if (s[j] == '"') {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/// The quote closing a quoted value, given `first`, the one a simple rule chose: `first`,
+/// unless stray quoted text follows it (stray_quote_follows); then the first later quote that
+/// ends `s`, or that a blank and no stray quoted text follow, else `first`.
+inline auto recheck_closing_quote(std::string_view s, std::size_t first) -> std::size_t {
+  if (first + 1 >= s.size() || !stray_quote_follows(s, first + 1)) {
+    return first;
+  }
+  for (std::size_t q = first + 1; q < s.size(); ++q) {
+    if (s[q] == '"'
+        && (q + 1 == s.size()
+            || ((s[q + 1] == ' ' || s[q + 1] == '\t') && !stray_quote_follows(s, q + 1)))) {
+      return q;
+    }
+  }
+  return first;
+}
+
 /// Position of the first byte at or after `pos` that is not a key character, else s.size().
 inline auto skip_key_chars(std::string_view s, std::size_t pos) -> std::size_t {
   const std::size_t n = s.size();

@@ -396,6 +396,17 @@ BOOST_AUTO_TEST_CASE(fortigate_detection_needs_fortigate_keys) {
   BOOST_TEST(str("observer.vendor") != "Fortinet");
 }
 
+BOOST_AUTO_TEST_CASE(skyeye_value_with_unescaped_quotes) {
+  // A value holding quotes keeps them (the stray `a.php" blocked"` would otherwise be lost);
+  // a bare word between pairs stays outside the value before.
+  parse(R"(<30>skyeye_webattack serial_num="eb01" rule_id="7" sip="10.41.0.235" )"
+        R"(dip="10.95.22.110" description="upload "a.php" blocked" proof uri="/up" )"
+        R"(write_date="1663940526")");
+  BOOST_TEST(str("qianxin.skyeye.description") == R"(upload "a.php" blocked)");
+  BOOST_TEST(str("url.path") == "/up");
+  BOOST_TEST(str("source.ip") == "10.41.0.235");
+}
+
 BOOST_AUTO_TEST_CASE(qianxin_skyeye_ids) {
   parse(kSamples[9].line);
   BOOST_TEST(str("event.dataset") == "qianxin.skyeye");

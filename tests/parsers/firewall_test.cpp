@@ -224,8 +224,10 @@ BOOST_AUTO_TEST_CASE(sophos_sonicwall_stormshield) {
 }
 
 BOOST_AUTO_TEST_CASE(unescaped_quotes_inside_values) {
-  // A quote closes a value where the text ends or the next key= pair starts; escaped quotes
-  // stay escapes; with no such quote, the first one closes (and the rest is skipped).
+  // A value closed at its first quote but followed by stray quoted text held unescaped
+  // quotes: it runs to a later quote that ends the text or that a blank and no stray quote
+  // follow. Escaped quotes stay escapes; with no such quote, the first one closes (and the
+  // rest is skipped).
   const std::string head =
       R"(device="SFW" date=2026-11-26 time=10:00:00 device_name="XG" )"
       R"(log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" )";
@@ -233,7 +235,10 @@ BOOST_AUTO_TEST_CASE(unescaped_quotes_inside_values) {
       {R"(message="File "a b.exe" blocked" src_ip=10.0.0.1)", R"(File "a b.exe" blocked)"},
       {R"(message="say "hi" now" src_ip=10.0.0.1)", R"(say "hi" now)"},
       {R"(src_ip=10.0.0.1 message="ends "quoted"")", R"(ends "quoted")"},
-      {R"(message="a" b" c src_ip=10.0.0.1)", "a"},
+      {R"(message="a" b" c src_ip=10.0.0.1)", R"(a" b)"},
+      {R"(message="a" b"c src_ip=10.0.0.1)", "a"},
+      // A bare word between pairs is not a stray quote: the later quoted value stays apart.
+      {R"(message="a" word status="Allow" src_ip=10.0.0.1)", "a"},
       {R"(message="plain" src_ip=10.0.0.1)", "plain"}};
   Fixture fx;
   for (const auto& [tail, want] : cases) {
