@@ -4,7 +4,6 @@
 
 #include "scan.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstring>
 

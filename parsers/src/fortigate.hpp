@@ -12,11 +12,6 @@
 
 namespace siem::parsers::detail {
 
-/// FortiGate key=value log parser (`date=... time=... devname="..." logid="..." ...`).
-///
-/// Values are bare tokens or double-quoted strings that may contain spaces. Known keys are
-/// mapped to ECS; every key is also kept under `fortinet.fortigate.<key>`. The pair vector
-/// is reused across lines. Owned by one worker; not thread-safe.
 /// event.category and event.type of a FortiOS record of `type` and `subtype` (traffic,
 /// utm, event); nothing for other types. Shared with FortiGate's CEF form (net_cef.cpp).
 void set_fortigate_category(std::string_view type, std::string_view subtype, core::Event& out);
@@ -29,6 +24,11 @@ auto fortigate_eventtime(std::string_view s) -> std::optional<core::TimeMs>;
 /// say neither.
 auto fortigate_outcome(std::string_view action, std::string_view status) -> std::string_view;
 
+/// FortiGate key=value log parser (`date=... time=... devname="..." logid="..." ...`).
+///
+/// Values are bare tokens or double-quoted strings that may contain spaces. Known keys are
+/// mapped to ECS; every key is also kept under `fortinet.fortigate.<key>`. The pair vector
+/// is reused across lines. Owned by one worker; not thread-safe.
 class FortigateParser {
 public:
   /// Cheap check used by `auto`: the payload starts with `key=` and carries a numeric

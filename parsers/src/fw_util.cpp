@@ -4,7 +4,6 @@
 #include "scan.hpp"
 #include "syslog.hpp"
 
-#include <algorithm>
 #include <array>
 
 namespace siem::parsers::detail {

@@ -67,6 +67,18 @@ enum class CefDialect : std::uint8_t { generic, sonicwall, fortigate };
 // FortiOS's prefixes for its own fields in CEF (FortiOS 5.6-7.0 and 7.2 on).
 constexpr std::array<std::string_view, 2> kFortinetPrefixes = {"FTNTFGT", "FortinetFortiGate"};
 
+// The ECS field of a FortiOS packet count in CEF, named by its FortiOS key (sentpkt, rcvdpkt)
+// or, in FortiOS 5.6, by the label of the custom number holding it; empty for others.
+auto fortios_packets(std::string_view name) -> std::string_view {
+  if (name == "sentpkt" || iequals(name, "Packets Sent")) {
+    return "source.packets";
+  }
+  if (name == "rcvdpkt" || iequals(name, "Packets Received")) {
+    return "destination.packets";
+  }
+  return {};
+}
+
 /// ArcSight Common Event Format: `CEF:Version|Vendor|Product|DeviceVersion|SignatureID|Name|
 /// Severity|Extension`, bare or inside a syslog envelope. Header pipes may be escaped `\|`;
 /// the extension is `key=value` pairs whose values may contain spaces and escaped `\=`.
@@ -437,10 +449,8 @@ private:
         if (key == "eventtime") {
           eventtime_ = fortigate_eventtime(v);  // exact, unlike the syslog header's time
         }
-        if (key == "sentpkt" || key == "rcvdpkt") {
-          if (set_count(out, key == "sentpkt" ? "source.packets" : "destination.packets", v)) {
-            return true;
-          }
+        if (const auto field = fortios_packets(key); !field.empty() && set_count(out, field, v)) {
+          return true;
         }
         set_vendor(out, key_, "fortinet.fortigate.", key, v);
         return true;
@@ -464,9 +474,7 @@ private:
     }
     if (k.size() == 3 && k.starts_with("cn") && k[2] >= '1' && k[2] <= '4') {
       const auto label = labels_[static_cast<std::size_t>(labelled_index(k))];
-      const bool sent = iequals(label, "Packets Sent");
-      if ((sent || iequals(label, "Packets Received"))
-          && set_count(out, sent ? "source.packets" : "destination.packets", v)) {
+      if (const auto field = fortios_packets(label); !field.empty() && set_count(out, field, v)) {
         return true;
       }
     }
