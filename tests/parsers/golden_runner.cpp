@@ -2,9 +2,12 @@
 // Normalizes each input line with format "auto" and ParseContext{2026-11-27T00:00:00Z, tz 0},
 // compares with the expected file line by line and prints the first difference.
 // With SIEM_UPDATE_GOLDEN=1 it rewrites the expected file instead.
+// Long runs of one byte are written "@@fill(N,C)@@" in both files (golden_fill.hpp).
 #include "siem/core/event.hpp"
 #include "siem/core/time.hpp"
 #include "siem/parsers/normalizer.hpp"
+
+#include "golden_fill.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -48,8 +51,8 @@ auto main(int argc, char** argv) -> int {
   std::vector<std::string> actual;
   siem::core::Event ev;
   for (const auto& line : input) {
-    (*n)->normalize(line, ctx, ev);
-    actual.push_back(ev.to_json());
+    (*n)->normalize(siem::tests::expand_fills(line), ctx, ev);
+    actual.push_back(siem::tests::collapse_runs(ev.to_json()));
   }
   const char* update = std::getenv("SIEM_UPDATE_GOLDEN");  // NOLINT(concurrency-mt-unsafe)
   if (update != nullptr && std::string{update} == "1") {
