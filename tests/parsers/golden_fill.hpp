@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace siem::tests {
+namespace siem::test {
 
 inline constexpr std::size_t kMinRun = 4096;
 
@@ -58,4 +58,4 @@ inline auto collapse_runs(std::string_view text) -> std::string {
   return out;
 }
 
-}  // namespace siem::tests
+}  // namespace siem::test

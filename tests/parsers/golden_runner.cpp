@@ -51,8 +51,8 @@ auto main(int argc, char** argv) -> int {
   std::vector<std::string> actual;
   siem::core::Event ev;
   for (const auto& line : input) {
-    (*n)->normalize(siem::tests::expand_fills(line), ctx, ev);
-    actual.push_back(siem::tests::collapse_runs(ev.to_json()));
+    (*n)->normalize(siem::test::expand_fills(line), ctx, ev);
+    actual.push_back(siem::test::collapse_runs(ev.to_json()));
   }
   const char* update = std::getenv("SIEM_UPDATE_GOLDEN");  // NOLINT(concurrency-mt-unsafe)
   if (update != nullptr && std::string{update} == "1") {
