@@ -116,6 +116,33 @@ auto set_port(core::Event& out, core::FieldKey key, std::string_view value) -> b
   return true;
 }
 
+void keep_invalid(core::Event& out, std::string_view key, std::string_view value) {
+  if (value.empty() || value == "-") {
+    return;
+  }
+  thread_local std::string name;
+  if (key.ends_with(".ip")) {
+    name.assign(key.substr(0, key.size() - 2)).append("address");
+    if (out.get_string(name) == value) {
+      return;
+    }
+  }
+  name.assign("siem.invalid.").append(key);
+  out.set(core::FieldKey{name}, value);
+}
+
+void set_ip_or_keep(core::Event& out, core::FieldKey key, std::string_view value) {
+  if (!set_ip(out, key, value)) {
+    keep_invalid(out, key.view(), value);
+  }
+}
+
+void set_port_or_keep(core::Event& out, core::FieldKey key, std::string_view value) {
+  if (!set_port(out, key, value)) {
+    keep_invalid(out, key.view(), value);
+  }
+}
+
 void set_unparsed(core::Event& out, std::string_view line, std::string_view reason) {
   out.set("event.kind", "unparsed");
   out.set("event.original", line);

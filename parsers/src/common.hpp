@@ -20,10 +20,22 @@ auto parse_int(std::string_view s) -> std::optional<std::int64_t>;
 auto parse_port(std::string_view s) -> std::optional<int>;
 
 /// Sets `key` to `value` only when it is an IP address; returns whether it did.
-auto set_ip(core::Event& out, core::FieldKey key, std::string_view value) -> bool;
+[[nodiscard]] auto set_ip(core::Event& out, core::FieldKey key, std::string_view value) -> bool;
 
 /// Sets `key` to the port only when `value` is a valid port; returns whether it did.
-auto set_port(core::Event& out, core::FieldKey key, std::string_view value) -> bool;
+[[nodiscard]] auto set_port(core::Event& out, core::FieldKey key, std::string_view value) -> bool;
+
+/// Keeps a value the source gave for the typed field `key` but that is not valid for it, as
+/// text under `siem.invalid.<key>`, so that nothing the source sent is dropped. Nothing is
+/// kept for an absent value ("" or "-"), nor for a `*.ip` whose value is already the
+/// `*.address` next to it (a host name).
+void keep_invalid(core::Event& out, std::string_view key, std::string_view value);
+
+/// set_ip, else keep_invalid.
+void set_ip_or_keep(core::Event& out, core::FieldKey key, std::string_view value);
+
+/// set_port, else keep_invalid.
+void set_port_or_keep(core::Event& out, core::FieldKey key, std::string_view value);
 
 /// Marks `out` as unparsed: event.kind "unparsed", event.original, error.message.
 void set_unparsed(core::Event& out, std::string_view line, std::string_view reason);

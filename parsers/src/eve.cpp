@@ -74,6 +74,17 @@ private:
   std::uint32_t present_ = 0;
 };
 
+// A member that is present but not of the type its ECS field `key` wants: kept as text
+// under siem.invalid.<key> (a string as is, anything else as its JSON).
+void keep_element(core::Event& out, std::string_view key, element e) {
+  std::string_view s;
+  if (e.get_string().get(s) == simdjson::SUCCESS) {
+    keep_invalid(out, key, s);
+  } else if (!e.is_null()) {
+    keep_invalid(out, key, simdjson::minify(e));
+  }
+}
+
 void copy_str(core::Event& out, core::FieldKey key, std::string_view v) {
   if (!v.empty()) {
     out.set(key, v);
@@ -171,10 +182,16 @@ void map_alert(object a, core::Event& out) {
     std::array<char, core::kJsonNumberBound> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *id);
     out.set("rule.id", std::string_view{buf.data(), static_cast<std::size_t>(r.ptr - buf.data())});
+  } else if (const auto e = m.element(signature_id)) {
+    keep_element(out, "rule.id", *e);
   }
   copy_str(out, "rule.name", m.str(signature));
   copy_str(out, "rule.category", m.str(category));
-  copy_num(out, "event.severity", m.num(severity));
+  if (const auto sev = m.num(severity)) {
+    out.set_int("event.severity", *sev);
+  } else if (const auto e = m.element(severity)) {
+    keep_element(out, "event.severity", *e);
+  }
   copy_num(out, "suricata.eve.alert.gid", m.num(gid));
   copy_num(out, "suricata.eve.alert.rev", m.num(rev));
   if (const auto act = m.str(action); !act.empty()) {
@@ -207,14 +224,21 @@ void map_flow(object f, core::Event& out) {
       "state",          "reason",         "age",           "alerted"};
   static constexpr KeyIndex<n> kIndex{kKeys};
   const Members<n> m(f, kIndex);
-  const auto bts = m.num(bytes_toserver);
-  const auto btc = m.num(bytes_toclient);
-  const auto pts = m.num(pkts_toserver);
-  const auto ptc = m.num(pkts_toclient);
-  copy_num(out, "source.bytes", bts);
-  copy_num(out, "destination.bytes", btc);
-  copy_num(out, "source.packets", pts);
-  copy_num(out, "destination.packets", ptc);
+  // Counts are never negative: another value is kept as invalid.
+  const auto count = [&](std::size_t i, core::FieldKey key) -> std::optional<std::int64_t> {
+    if (const auto v = m.num(i); v && *v >= 0) {
+      out.set_int(key, *v);
+      return v;
+    }
+    if (const auto e = m.element(i)) {
+      keep_element(out, key.view(), *e);
+    }
+    return std::nullopt;
+  };
+  const auto bts = count(bytes_toserver, "source.bytes");
+  const auto btc = count(bytes_toclient, "destination.bytes");
+  const auto pts = count(pkts_toserver, "source.packets");
+  const auto ptc = count(pkts_toclient, "destination.packets");
   if (bts && btc) {
     out.set_int("network.bytes", *bts + *btc);
   }
@@ -407,6 +431,29 @@ auto set_scalar(core::Event& out, core::FieldKey key, simdjson::dom::element e) 
   return false;
 }
 
+// `json` with each control byte (< 0x20) inside a string written as \u00XX, as JSON wants;
+// the parsed value then holds the byte itself, as text parsers keep it.
+void escape_controls(std::string_view json, std::string& out) {
+  out.clear();
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const auto c = static_cast<unsigned char>(json[i]);
+    if (in_string && c < 0x20) {
+      static constexpr std::string_view kHex = "0123456789abcdef";
+      out.append("\\u00");
+      out.push_back(kHex[c >> 4U]);
+      out.push_back(kHex[c & 0xFU]);
+      continue;
+    }
+    out.push_back(static_cast<char>(c));
+    if (c == '"') {
+      in_string = !in_string;
+    } else if (c == '\\' && in_string && i + 1 < json.size()) {
+      out.push_back(json[++i]);  // the escaped byte, a quote included
+    }
+  }
+}
+
 }  // namespace
 
 auto EveParser::parse(std::string_view json, const ParseContext& ctx, core::Event& out,
@@ -449,6 +496,15 @@ auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core
           return parse_shape(repaired_, copy, out, want);
         }
         return "invalid JSON: not valid UTF-8";
+      case simdjson::UNESCAPED_CHARS:
+        // Raw control bytes (NUL, tab) inside strings: escape them in a copy and parse that.
+        if (json.data() != escaped_.data()) {
+          escape_controls(json, escaped_);
+          ParseContext copy = ctx;
+          copy.readable_after = 0;
+          return parse_shape(escaped_, copy, out, want);
+        }
+        return "invalid JSON: unescaped control character in a string";
       case simdjson::TAPE_ERROR:
         return "invalid JSON: unbalanced structure or trailing content (truncated record, or more "
                "than one document on the line)";
@@ -551,23 +607,34 @@ void EveParser::map_eve(object root, std::string_view event_type, const ParseCon
     }
     return std::nullopt;
   };
+  // Values of the wrong type are kept under siem.invalid (keep_element).
   const auto port = [&](RootKey k, core::FieldKey field) {
     if (!slot[k]) {
       return;
     }
     if (const auto v = int_of(*slot[k]); v && *v >= 0 && *v <= 65535) {
       out.set_int(field, *v);
-    } else if (std::string_view sv; slot[k]->get_string().get(sv) == simdjson::SUCCESS) {
-      set_port(out, field, sv);
+    } else if (std::string_view sv;
+               slot[k]->get_string().get(sv) != simdjson::SUCCESS || !set_port(out, field, sv)) {
+      keep_element(out, field.view(), *slot[k]);
+    }
+  };
+  const auto ip = [&](RootKey k, core::FieldKey field) {
+    if (std::string_view sv;
+        slot[k]
+        && (slot[k]->get_string().get(sv) != simdjson::SUCCESS || !set_ip(out, field, sv))) {
+      keep_element(out, field.view(), *slot[k]);
     }
   };
 
   if (const auto t = core::parse_rfc3339(text(k_timestamp), ctx.tz_offset_minutes)) {
     out.timestamp = t;
+  } else if (slot[k_timestamp]) {
+    keep_element(out, "@timestamp", *slot[k_timestamp]);
   }
-  set_ip(out, "source.ip", text(k_src_ip));
+  ip(k_src_ip, "source.ip");
   port(k_src_port, "source.port");
-  set_ip(out, "destination.ip", text(k_dest_ip));
+  ip(k_dest_ip, "destination.ip");
   port(k_dest_port, "destination.port");
   if (const auto proto = text(k_proto); !proto.empty()) {
     out.set("network.transport", to_lower(proto, tmp_));

@@ -47,6 +47,7 @@ private:
   std::string key_;  // scratch for composed field names
   std::string tmp_;  // scratch for lower-casing
   std::string repaired_;  // the input with invalid UTF-8 replaced (parse_shape's retry)
+  std::string escaped_;   // the input with control bytes in strings escaped (likewise)
   JsonShapes shapes_;
 };
 

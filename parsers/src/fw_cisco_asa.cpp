@@ -204,12 +204,12 @@ private:
       out.set(key_, addr);
       key_.resize(base);
       key_.append(".ip");
-      set_ip(out, key_, addr);
+      set_ip_or_keep(out, key_, addr);
       key_.resize(base);
     }
     if (!port.empty()) {
       key_.append(".port");
-      set_port(out, key_, port);
+      set_port_or_keep(out, key_, port);
     }
     if (!iface.empty()) {
       out.set(core::pick_key(ingress, "observer.ingress.interface.name",
@@ -226,11 +226,11 @@ private:
     }
     key_.assign(side);
     key_.append(".nat.ip");
-    set_ip(out, key_, ip);
+    set_ip_or_keep(out, key_, ip);
     if (!port.empty()) {
       key_.assign(side);
       key_.append(".nat.port");
-      set_port(out, key_, port);
+      set_port_or_keep(out, key_, port);
     }
   }
 
@@ -293,11 +293,11 @@ private:
     }
     if (const auto server = between(text, "server = ", " : "); !server.empty()) {
       out.set("server.address", server);
-      set_ip(out, "server.ip", server);
+      set_ip_or_keep(out, "server.ip", server);
     }
     if (const auto ip = between(text, "user IP = ", " : "); !ip.empty()) {
       out.set("source.address", ip);
-      set_ip(out, "source.ip", ip);
+      set_ip_or_keep(out, "source.ip", ip);
     }
     if (const auto reason = between(text, "reason = ", " : "); !reason.empty()) {
       out.set("event.reason", reason);
@@ -493,7 +493,7 @@ private:
         set_user(out, between(text, "Username = ", ","));
         if (const auto ip = between(text, "IP = ", ","); !ip.empty()) {
           out.set("source.address", ip);
-          set_ip(out, "source.ip", ip);
+          set_ip_or_keep(out, "source.ip", ip);
         }
         if (const auto grp = between(text, "Group = ", ","); !grp.empty()) {
           out.set("cisco.asa.tunnel_group", grp);
@@ -652,8 +652,8 @@ private:
         if (!s.user.empty()) {
           set_user(out, s.user);
         }
-        set_ip(out, "source.nat.ip", d.ip);
-        set_port(out, "source.nat.port", d.port);
+        set_ip_or_keep(out, "source.nat.ip", d.ip);
+        set_port_or_keep(out, "source.nat.port", d.port);
         out.set("observer.egress.interface.name", d.iface);
         set_duration(out, dur);
         return;
@@ -804,7 +804,7 @@ private:
         set_user(out, between(text, "Uname: ", ","));
         if (const auto ip = between(text, "IP address: ", ","); !ip.empty()) {
           out.set("source.address", ip);
-          set_ip(out, "source.ip", ip);
+          set_ip_or_keep(out, "source.ip", ip);
         }
         return;
       }
@@ -909,7 +909,7 @@ private:
       endpoint(out, "source", s.ip, {}, {}, true);
       if (id == 722051) {
         if (const auto ip = between(rest, "IPv4 Address <", ">"); !ip.empty()) {
-          set_ip(out, "cisco.asa.assigned_ip", ip);
+          set_ip_or_keep(out, "cisco.asa.assigned_ip", ip);
         }
       }
     }

@@ -157,7 +157,7 @@ private:
       return;
     }
     out.set(core::pick_key(source, "source.address", "destination.address"), ip);
-    set_ip(out, core::pick_key(source, "source.ip", "destination.ip"), ip);
+    set_ip_or_keep(out, core::pick_key(source, "source.ip", "destination.ip"), ip);
   }
 
   // "list ACL permitted|denied [PROTO ]SRC[(PORT)][ (IF MAC)][ -> DST[(PORT)]][ (T/C)], N
@@ -235,7 +235,7 @@ private:
     }
     address(out, v, source);
     if (!port.empty()) {
-      set_port(out, core::pick_key(source, "source.port", "destination.port"), port);
+      set_port_or_keep(out, core::pick_key(source, "source.port", "destination.port"), port);
     }
   }
 
@@ -305,7 +305,7 @@ private:
       }
       address(out, bracket(text, "[Source: "), true);
       // localport is the device's own port (22 for SSH): the destination of the login.
-      set_port(out, "destination.port", bracket(text, "[localport: "));
+      set_port_or_keep(out, "destination.port", bracket(text, "[localport: "));
       if (const auto r = bracket(text, "[Reason: "); !r.empty()) {
         out.set("event.reason", r);
       }

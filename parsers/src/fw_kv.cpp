@@ -41,7 +41,7 @@ protected:
     out.set(key, ip);
     key.assign(side);
     key.append(".ip");
-    set_ip(out, key, ip);
+    set_ip_or_keep(out, key, ip);
   }
 
   static auto set_count(core::Event& out, std::string_view key, std::string_view value) -> bool {
@@ -317,7 +317,7 @@ public:
         const bool src = k == "src";
         const auto e = split_endpoint(v);
         address(out, src ? "source" : "destination", e.ip, key_);
-        set_port(out, core::pick_key(src, "source.port", "destination.port"), e.port);
+        set_port_or_keep(out, core::pick_key(src, "source.port", "destination.port"), e.port);
         if (!e.iface.empty()) {
           out.set(core::pick_key(src, "observer.ingress.interface.name",
                                  "observer.egress.interface.name"),
@@ -329,8 +329,9 @@ public:
       } else if (k == "natSrc" || k == "natDst") {
         const bool src = k == "natSrc";
         const auto e = split_endpoint(v);
-        set_ip(out, core::pick_key(src, "source.nat.ip", "destination.nat.ip"), e.ip);
-        set_port(out, core::pick_key(src, "source.nat.port", "destination.nat.port"), e.port);
+        set_ip_or_keep(out, core::pick_key(src, "source.nat.ip", "destination.nat.ip"), e.ip);
+        set_port_or_keep(out, core::pick_key(src, "source.nat.port", "destination.nat.port"),
+                         e.port);
       } else if (k == "proto") {
         const auto slash = v.find('/');
         if (!fw_set_transport(out, v.substr(0, slash), buf_)) {
@@ -533,7 +534,7 @@ public:
         }
       } else if (k == "dstport") {
         if (dnat_port) {
-          set_port(out, "destination.port", origdstport);
+          set_port_or_keep(out, "destination.port", origdstport);
         }
         if (!set_port(out, core::pick_key(dnat_port, "destination.nat.port", "destination.port"),
                       v)) {

@@ -143,7 +143,7 @@ private:
       return;
     }
     out.set(core::pick_key(source, "source.address", "destination.address"), ip);
-    set_ip(out, core::pick_key(source, "source.ip", "destination.ip"), ip);
+    set_ip_or_keep(out, core::pick_key(source, "source.ip", "destination.ip"), ip);
   }
 
   void disposition(core::Event& out, std::string_view disp) {
@@ -203,8 +203,8 @@ private:
         ++ips;
         if (ips == 2 && port_proto && k + 2 < n && is_number(tok[k + 1])
             && is_number(tok[k + 2])) {
-          set_port(out, "source.port", tok[k + 1]);
-          set_port(out, "destination.port", tok[k + 2]);
+          set_port_or_keep(out, "source.port", tok[k + 1]);
+          set_port_or_keep(out, "destination.port", tok[k + 2]);
         }
         if (ips == 2) {
           break;
@@ -276,9 +276,9 @@ private:
       } else if (k == "dst" || k == "dst_ip") {
         address(out, false, v);
       } else if (k == "srcPort" || k == "src_port") {
-        set_port(out, "source.port", v);
+        set_port_or_keep(out, "source.port", v);
       } else if (k == "dstPort" || k == "dst_port") {
-        set_port(out, "destination.port", v);
+        set_port_or_keep(out, "destination.port", v);
       } else if (k == "proto") {
         if (!fw_set_transport(out, v, buf_)) {
           keep(out, k, v);

@@ -164,7 +164,7 @@ auto pam_message(std::string_view msg, core::Event& out) -> bool {
     }
     if (const auto rhost = key_value(fields, "rhost=", ' '); rhost && !rhost->empty()) {
       out.set("source.address", *rhost);
-      set_ip(out, "source.ip", *rhost);
+      set_ip_or_keep(out, "source.ip", *rhost);
     }
     struct PamKey {
       std::string_view probe;

@@ -296,11 +296,11 @@ private:
           out.set("network.type", value.find(':') == kNpos ? "ipv4" : "ipv6");
         }
       } else if (key == "DST") {
-        set_ip(out, "destination.ip", value);
+        set_ip_or_keep(out, "destination.ip", value);
       } else if (key == "SPT") {
-        set_port(out, "source.port", value);
+        set_port_or_keep(out, "source.port", value);
       } else if (key == "DPT") {
-        set_port(out, "destination.port", value);
+        set_port_or_keep(out, "destination.port", value);
       } else if (key == "LEN") {
         set_int_if(out, section == Section::ip ? "iptables.length" : "iptables.udp.length",
                    value);

@@ -266,9 +266,9 @@ private:
     std::string_view port;
     std::string_view admin;
     if (find_peer(text, ip, port, &admin)) {
-      set_ip(out, "source.ip", ip);
+      set_ip_or_keep(out, "source.ip", ip);
       out.set("source.address", ip);
-      set_port(out, "source.port", port);
+      set_port_or_keep(out, "source.port", port);
       if (!admin.empty() && admin.find(' ') == std::string_view::npos) {
         out.set("user.name", admin);
       }
@@ -288,7 +288,7 @@ private:
       }
       if (set_ip(out, "source.ip", addr)) {
         out.set("source.address", addr);
-        set_port(out, "source.port", client_port);
+        set_port_or_keep(out, "source.port", client_port);
       }
     }
     // A configuration commit: "Commit operation: <n> Copy: <file> from <source>".

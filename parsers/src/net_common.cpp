@@ -372,6 +372,12 @@ auto set_count(core::Event& out, std::string_view key, std::string_view value) -
   return true;
 }
 
+void set_count_or_keep(core::Event& out, std::string_view key, std::string_view value) {
+  if (!set_count(out, key, value)) {
+    keep_invalid(out, key, trim(value));
+  }
+}
+
 void set_vendor(core::Event& out, std::string& buf, std::string_view prefix, std::string_view key,
                 std::string_view value) {
   buf.assign(prefix);

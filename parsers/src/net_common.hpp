@@ -47,7 +47,11 @@ void set_url(core::Event& out, std::string_view url);
 auto set_hash(core::Event& out, std::string_view hex) -> bool;
 
 /// Sets `key` to a non-negative integer count; false when `value` is not one.
-auto set_count(core::Event& out, std::string_view key, std::string_view value) -> bool;
+[[nodiscard]] auto set_count(core::Event& out, std::string_view key, std::string_view value)
+    -> bool;
+
+/// set_count, else keep_invalid.
+void set_count_or_keep(core::Event& out, std::string_view key, std::string_view value);
 
 /// True for ASCII case-insensitive equality.
 auto iequals(std::string_view a, std::string_view b) -> bool;

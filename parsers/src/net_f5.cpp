@@ -336,7 +336,7 @@ private:
     const auto ip = token();
     if (!ip.empty()) {
       out.set("source.address", ip);
-      set_ip(out, "source.ip", ip);
+      set_ip_or_keep(out, "source.ip", ip);
     }
     token();  // identd
     if (const auto user = token(); !user.empty() && user != "-") {
@@ -456,7 +456,7 @@ private:
       const auto close = ep.find(']');
       if (close != std::string_view::npos && close + 1 < ep.size() && ep[close + 1] == ':') {
         if (set_ip(out, ip_key, ep.substr(1, close - 1))) {
-          set_port(out, port_key, ep.substr(close + 2));
+          set_port_or_keep(out, port_key, ep.substr(close + 2));
         }
       }
       return;
@@ -464,11 +464,11 @@ private:
     const auto colons = static_cast<std::size_t>(std::count(ep.begin(), ep.end(), ':'));
     sep = colons == 1 ? ep.find(':') : ep.rfind('.');
     if (colons == 0 || sep == std::string_view::npos) {
-      set_ip(out, ip_key, ep);
+      set_ip_or_keep(out, ip_key, ep);
       return;
     }
     if (set_ip(out, ip_key, ep.substr(0, sep))) {
-      set_port(out, port_key, ep.substr(sep + 1));
+      set_port_or_keep(out, port_key, ep.substr(sep + 1));
     }
   }
 

@@ -598,10 +598,10 @@ private:
 
   void flow_common(core::Event& out, std::string_view src, std::string_view sport,
                    std::string_view dst, std::string_view dport) {
-    set_ip(out, "source.ip", src);
-    set_port(out, "source.port", sport);
-    set_ip(out, "destination.ip", dst);
-    set_port(out, "destination.port", dport);
+    set_ip_or_keep(out, "source.ip", src);
+    set_port_or_keep(out, "source.port", sport);
+    set_ip_or_keep(out, "destination.ip", dst);
+    set_port_or_keep(out, "destination.port", dport);
   }
 
   void nat(core::Event& out, std::string_view src, std::string_view sport, std::string_view dst,
@@ -616,18 +616,18 @@ private:
       dport = {};
     }
     if (!src.empty() && src != out.get_string("source.ip").value_or("")) {
-      set_ip(out, "source.nat.ip", src);
+      set_ip_or_keep(out, "source.nat.ip", src);
     }
     if (!sport.empty() && out.has("source.port")
         && parse_port(sport) != out.get_int("source.port")) {
-      set_port(out, "source.nat.port", sport);
+      set_port_or_keep(out, "source.nat.port", sport);
     }
     if (!dst.empty() && dst != out.get_string("destination.ip").value_or("")) {
-      set_ip(out, "destination.nat.ip", dst);
+      set_ip_or_keep(out, "destination.nat.ip", dst);
     }
     if (!dport.empty() && out.has("destination.port")
         && parse_port(dport) != out.get_int("destination.port")) {
-      set_port(out, "destination.nat.port", dport);
+      set_port_or_keep(out, "destination.nat.port", dport);
     }
   }
 
@@ -666,10 +666,10 @@ private:
         out.set("network.application", to_lower(app, tmp_));
       }
       put(out, "event.reason", sdv("reason"));
-      set_count(out, "source.packets", sdv("packets-from-client"));
-      set_count(out, "source.bytes", sdv("bytes-from-client"));
-      set_count(out, "destination.packets", sdv("packets-from-server"));
-      set_count(out, "destination.bytes", sdv("bytes-from-server"));
+      set_count_or_keep(out, "source.packets", sdv("packets-from-client"));
+      set_count_or_keep(out, "source.bytes", sdv("bytes-from-client"));
+      set_count_or_keep(out, "destination.packets", sdv("packets-from-server"));
+      set_count_or_keep(out, "destination.bytes", sdv("bytes-from-server"));
       elapsed(out, sdv("elapsed-time"));
       return;
     }
@@ -757,8 +757,8 @@ private:
     if (open == std::string_view::npos || t.back() != ')') {
       return;
     }
-    set_count(out, pkey, t.substr(0, open));
-    set_count(out, bkey, t.substr(open + 1, t.size() - open - 2));
+    set_count_or_keep(out, pkey, t.substr(0, open));
+    set_count_or_keep(out, bkey, t.substr(open + 1, t.size() - open - 2));
   }
 
   static void elapsed(core::Event& out, std::string_view s) {
@@ -856,7 +856,7 @@ private:
       const auto s = at + 11;
       const auto e = text.find('\'', s);
       if (e != std::string_view::npos) {
-        set_ip(out, "source.ip", text.substr(s, e - s));
+        set_ip_or_keep(out, "source.ip", text.substr(s, e - s));
       }
     }
     if (t.starts_with("UI_") || t.starts_with("SSHD_") || t.starts_with("AUTHD_")) {

@@ -218,10 +218,10 @@ public:
       }
     }
     if (!src_pre_nat.empty() && !out.has("source.ip")) {
-      set_ip(out, "source.ip", src_pre_nat);
+      set_ip_or_keep(out, "source.ip", src_pre_nat);
     }
     if (!dst_pre_nat.empty() && !out.has("destination.ip")) {
-      set_ip(out, "destination.ip", dst_pre_nat);
+      set_ip_or_keep(out, "destination.ip", dst_pre_nat);
     }
     // devTime follows devTimeFormat (Java date patterns); the common ones are all read by
     // parse_net_time, which also takes epoch milliseconds.

@@ -203,7 +203,7 @@ private:
 
   void count(core::Event& out, std::string_view key, std::size_t i) {
     if (const auto v = field(i); !v.empty()) {
-      set_count(out, key, v);
+      set_count_or_keep(out, key, v);
     }
   }
 
@@ -215,17 +215,17 @@ private:
 
   // Fields 7-30, shared by TRAFFIC and THREAT.
   void session(core::Event& out, bool threat_record) {
-    set_ip(out, "source.ip", field(7));
-    set_ip(out, "destination.ip", field(8));
+    set_ip_or_keep(out, "source.ip", field(7));
+    set_ip_or_keep(out, "destination.ip", field(8));
     const bool snat = !is_unset_ip(field(9));
     const bool dnat = !is_unset_ip(field(10));
     if (snat) {
-      set_ip(out, "source.nat.ip", field(9));
-      set_port(out, "source.nat.port", field(26));
+      set_ip_or_keep(out, "source.nat.ip", field(9));
+      set_port_or_keep(out, "source.nat.port", field(26));
     }
     if (dnat) {
-      set_ip(out, "destination.nat.ip", field(10));
-      set_port(out, "destination.nat.port", field(27));
+      set_ip_or_keep(out, "destination.nat.ip", field(10));
+      set_port_or_keep(out, "destination.nat.port", field(27));
     }
     put(out, threat_record ? "paloalto.panos.rule" : "rule.name", 11);
     if (const auto u = field(12); !u.empty()) {
@@ -244,8 +244,8 @@ private:
     put(out, "paloalto.panos.log_action", 20);
     count(out, "paloalto.panos.session_id", 22);
     count(out, "paloalto.panos.repeat_count", 23);
-    set_port(out, "source.port", field(24));
-    set_port(out, "destination.port", field(25));
+    set_port_or_keep(out, "source.port", field(24));
+    set_port_or_keep(out, "destination.port", field(25));
     put(out, "paloalto.panos.flags", 28);
     set_transport(out, field(29), tmp_);
     if (const auto action = field(30); !action.empty()) {
@@ -337,7 +337,7 @@ private:
     out.set("event.type", "change");
     if (const auto host = field(7); !host.empty()) {
       out.set("source.address", host);
-      set_ip(out, "source.ip", host);
+      set_ip_or_keep(out, "source.ip", host);
     }
     put(out, "paloalto.panos.vsys", 8);
     put(out, "event.action", 9);

@@ -290,7 +290,9 @@ auto Normalizer::format() const -> std::string_view {
 
 void Normalizer::normalize(std::string_view line, const ParseContext& ctx, core::Event& out) {
   out.clear();
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) {
+  // Line ends, and the NULs that devices sending C strings put after a record (the raw
+  // record keeps them).
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == '\0')) {
     line.remove_suffix(1);
   }
   // Invalid UTF-8 is counted in siem.encoding_errors (the writer replaces it with U+FFFD; the

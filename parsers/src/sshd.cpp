@@ -23,10 +23,10 @@ auto view(const StringPiece& p) -> std::string_view {
 void set_source(core::Event& out, std::string_view addr, std::string_view port) {
   if (!addr.empty()) {
     out.set("source.address", addr);
-    set_ip(out, "source.ip", addr);
+    set_ip_or_keep(out, "source.ip", addr);
   }
   if (!port.empty()) {
-    set_port(out, "source.port", port);
+    set_port_or_keep(out, "source.port", port);
   }
 }
 

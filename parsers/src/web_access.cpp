@@ -262,7 +262,7 @@ private:
       if (!set_ip(out, "destination.ip", host) && is_hostname(host)) {
         out.set("destination.domain", host);
       }
-      set_port(out, "destination.port", port);
+      set_port_or_keep(out, "destination.port", port);
     }
     // A proxy chain ("client, proxy1 remote_addr", possibly quoted): the client is the first
     // public address, else the first one (the convention of Elastic's nginx pipeline).

@@ -47,7 +47,7 @@ void set_client(core::Event& out, std::string_view client, std::string_view fall
   if (!set_ip(out, "source.ip", host) && is_hostname(host)) {
     out.set("source.domain", host);
   }
-  set_port(out, "source.port", port);
+  set_port_or_keep(out, "source.port", port);
 }
 
 // Apache's "Www Mmm dd hh:mm:ss[.uuuuuu] yyyy" (local time of the server).

@@ -50,7 +50,7 @@ public:
   auto operator=(Normalizer&&) -> Normalizer& = delete;
   virtual ~Normalizer();
 
-  /// Normalizes one line (without its line terminator; a trailing '\r' is stripped).
+  /// Normalizes one line (without its line terminator; trailing '\r' and NUL bytes are stripped).
   ///
   /// Always fills `out` (cleared first) with exactly one event and never throws. Input that
   /// no parser understands becomes an event with `event.kind` "unparsed", `event.original`
