@@ -37,6 +37,17 @@ void set_ip_or_keep(core::Event& out, core::FieldKey key, std::string_view value
 /// set_port, else keep_invalid.
 void set_port_or_keep(core::Event& out, core::FieldKey key, std::string_view value);
 
+/// set_ip / set_port where the value is kept elsewhere anyway (the JSON shapes keep every
+/// member under their vendor namespace): a value that is not valid is left out of ECS, not
+/// lost.
+inline void set_ip_if_valid(core::Event& out, core::FieldKey key, std::string_view value) {
+  static_cast<void>(set_ip(out, key, value));
+}
+
+inline void set_port_if_valid(core::Event& out, core::FieldKey key, std::string_view value) {
+  static_cast<void>(set_port(out, key, value));
+}
+
 /// Marks `out` as unparsed: event.kind "unparsed", event.original, error.message.
 void set_unparsed(core::Event& out, std::string_view line, std::string_view reason);
 

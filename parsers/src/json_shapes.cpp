@@ -642,8 +642,9 @@ auto JsonShapes::cloudtrail(object root, const ParseContext& ctx, core::Event& o
   set_str(out, "event.id", str(root, "eventID"));
   set_str(out, "cloud.region", str(root, "awsRegion"));
   set_str(out, "cloud.account.id", str(root, "recipientAccountId"));
-  if (const auto t = core::parse_rfc3339(str(root, "eventTime"), ctx.tz_offset_minutes)) {
-    out.timestamp = t;
+  const auto time = core::parse_rfc3339(str(root, "eventTime"), ctx.tz_offset_minutes);
+  if (time) {
+    out.timestamp = time;
   }
   if (const auto src = str(root, "sourceIPAddress"); !src.empty()) {
     out.set("source.address", src);
@@ -678,8 +679,10 @@ auto JsonShapes::cloudtrail(object root, const ParseContext& ctx, core::Event& o
   std::size_t budget = kMaxFlattenFields;
   for (const auto f : root) {
     const auto k = f.key;
-    if (k == "eventName" || k == "eventSource" || k == "eventID" || k == "awsRegion"
-        || k == "eventTime" || k == "sourceIPAddress" || k == "userAgent") {
+    // Members mapped above, unless of a type the mapping could not use: those are kept here.
+    if (f.value.is_string()
+        && (k == "eventName" || k == "eventSource" || k == "eventID" || k == "awsRegion"
+            || (k == "eventTime" && time) || k == "sourceIPAddress" || k == "userAgent")) {
       continue;
     }
     key_.assign("aws.cloudtrail.");
@@ -720,8 +723,9 @@ auto JsonShapes::okta(object root, const ParseContext& ctx, core::Event& out) ->
                           : type.ends_with(".delete") ? "deletion"
                                                       : "change");
   }
-  if (const auto t = core::parse_rfc3339(str(root, "published"), ctx.tz_offset_minutes)) {
-    out.timestamp = t;
+  const auto published = core::parse_rfc3339(str(root, "published"), ctx.tz_offset_minutes);
+  if (published) {
+    out.timestamp = published;
   }
   set_str(out, "event.id", str(root, "uuid"));
   set_str(out, "message", str(root, "displayMessage"));
@@ -740,7 +744,7 @@ auto JsonShapes::okta(object root, const ParseContext& ctx, core::Event& out) ->
     set_str(out, "user.id", str(*a, "id"));
   }
   if (const auto c = sub(root, "client")) {
-    set_ip_or_keep(out, "source.ip", str(*c, "ipAddress"));
+    set_ip_if_valid(out, "source.ip", str(*c, "ipAddress"));
     if (const auto ua = sub(*c, "userAgent")) {
       set_str(out, "user_agent.original", str(*ua, "rawUserAgent"));
     }
@@ -762,7 +766,10 @@ auto JsonShapes::okta(object root, const ParseContext& ctx, core::Event& out) ->
   std::size_t budget = kMaxFlattenFields;
   for (const auto f : root) {
     const auto k = f.key;
-    if (k == "eventType" || k == "published" || k == "uuid" || k == "displayMessage") {
+    // Mapped above, unless of a type the mapping could not use.
+    if (f.value.is_string()
+        && (k == "eventType" || (k == "published" && published) || k == "uuid"
+            || k == "displayMessage")) {
       continue;
     }
     key_.assign("okta.");
@@ -812,8 +819,8 @@ auto JsonShapes::zscaler(object root, const ParseContext& ctx, core::Event& out)
     out.set("event.category", "web");
     out.set("event.type", "access");
     out.set("observer.type", "proxy");
-    set_ip_or_keep(out, "source.ip", str(e, "ClientIP"));
-    set_ip_or_keep(out, "destination.ip", str(e, "serverip"));
+    set_ip_if_valid(out, "source.ip", str(e, "ClientIP"));
+    set_ip_if_valid(out, "destination.ip", str(e, "serverip"));
     if (const auto u = str(e, "url"); known(u)) {
       out.set("url.original", u);
       // NSS writes the URL without its scheme: "host/path?query".
@@ -869,7 +876,7 @@ auto JsonShapes::zscaler(object root, const ParseContext& ctx, core::Event& out)
   } else if (kind == "audit") {
     out.set("event.category", "configuration");
     out.set("event.type", "change");
-    set_ip_or_keep(out, "source.ip", str(e, "clientip"));
+    set_ip_if_valid(out, "source.ip", str(e, "clientip"));
     if (const auto r = str(e, "result"); r == "SUCCESS") {
       out.set("event.outcome", "success");
     } else if (r == "FAILURE") {
@@ -882,18 +889,18 @@ auto JsonShapes::zscaler(object root, const ParseContext& ctx, core::Event& out)
     out.set("event.category", "network");
     out.set("event.type", "connection");
     out.set("observer.type", "firewall");
-    set_ip_or_keep(out, "source.ip", str(e, "csip"));
-    set_port_or_keep(out, "source.port", str(e, "csport"));
-    set_ip_or_keep(out, "destination.ip", str(e, "cdip"));
-    set_port_or_keep(out, "destination.port", str(e, "cdport"));
+    set_ip_if_valid(out, "source.ip", str(e, "csip"));
+    set_port_if_valid(out, "source.port", str(e, "csport"));
+    set_ip_if_valid(out, "destination.ip", str(e, "cdip"));
+    set_port_if_valid(out, "destination.port", str(e, "cdport"));
     if (const auto p = str(e, "proto"); p == "TCP" || p == "UDP" || p == "ICMP") {
       out.set("network.transport", lower_into(p, buf_));
     }
   } else if (kind == "dns") {
     out.set("event.category", "network");
     out.set("event.type", "protocol");
-    set_ip_or_keep(out, "source.ip", str(e, "cip"));
-    set_ip_or_keep(out, "destination.ip", str(e, "sip"));
+    set_ip_if_valid(out, "source.ip", str(e, "cip"));
+    set_ip_if_valid(out, "destination.ip", str(e, "sip"));
     set_str(out, "dns.question.name", str(e, "req"));
     set_str(out, "dns.question.type", str(e, "reqtype"));
   }
@@ -966,7 +973,7 @@ auto JsonShapes::tianqing(object root, const ParseContext& ctx, core::Event& out
   if (created) {
     out.timestamp = created;  // device-local time
   }
-  set_ip_or_keep(out, "host.ip", str(root, "ip"));
+  set_ip_if_valid(out, "host.ip", str(root, "ip"));
   set_mac(out, "host.mac", str(root, "mac"));
   if (const auto c = sub(root, "content")) {
     tianqing_content(*c, ctx, out);
@@ -1023,7 +1030,7 @@ void JsonShapes::tianqing_content(object c, const ParseContext& ctx, core::Event
     }
   }
   if (!out.has("host.ip")) {
-    set_ip_or_keep(out, "host.ip", str(c, "sip"));
+    set_ip_if_valid(out, "host.ip", str(c, "sip"));
   }
   if (const auto t = core::parse_rfc3339(str(c, "starttime"), ctx.tz_offset_minutes)) {
     buf_.clear();

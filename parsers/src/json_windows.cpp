@@ -444,11 +444,11 @@ void map_sysmon(std::int64_t id, const WinEvent& w, core::Event& out, std::strin
       if (const auto p = w.get("Protocol"); !p.empty()) {
         out.set("network.transport", to_lower(p, key));
       }
-      set_ip_or_keep(out, "source.ip", w.get("SourceIp"));
-      set_port_or_keep(out, "source.port", w.get("SourcePort"));
+      set_ip_if_valid(out, "source.ip", w.get("SourceIp"));
+      set_port_if_valid(out, "source.port", w.get("SourcePort"));
       set_nonempty(out, "source.domain", w.get("SourceHostname"));
-      set_ip_or_keep(out, "destination.ip", w.get("DestinationIp"));
-      set_port_or_keep(out, "destination.port", w.get("DestinationPort"));
+      set_ip_if_valid(out, "destination.ip", w.get("DestinationIp"));
+      set_port_if_valid(out, "destination.port", w.get("DestinationPort"));
       set_nonempty(out, "destination.domain", w.get("DestinationHostname"));
       if (const auto init = w.get("Initiated"); init == "true") {
         out.set("network.direction", "egress");

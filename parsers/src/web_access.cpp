@@ -240,6 +240,8 @@ public:
     set_http_status(out, r.status);
     if (const auto b = parse_int(r.bytes); b && *b >= 0) {
       out.set_int("http.response.body.bytes", *b);
+    } else {
+      keep_invalid(out, "http.response.body.bytes", r.bytes);
     }
     if (r.has_referrer && !r.referrer.empty() && r.referrer != "-") {
       out.set("http.request.referrer", r.referrer);

@@ -303,7 +303,7 @@ private:
         out.set("squid.access.peer", peer);
         // HIER_DIRECT: the peer is the origin server itself.
         if (hier == "HIER_DIRECT" && !out.has("destination.ip")) {
-          set_ip_or_keep(out, "destination.ip", peer);
+          set_ip_if_valid(out, "destination.ip", peer);  // a host name: kept as the peer
         }
       }
     }
