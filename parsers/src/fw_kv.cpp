@@ -113,6 +113,9 @@ public:
         key2_.push_back(' ');
         key2_.append(time);
         out.timestamp = fw_parse_datetime(key2_, zone ? *zone : ctx.tz_offset_minutes, buf_);
+        if (!out.timestamp) {
+          keep_invalid(out, "@timestamp", key2_);
+        }
       }
     }
 
@@ -308,6 +311,9 @@ public:
     out.set("event.category", "network");
     if (const auto t = fw_value(kv_, "time"); !t.empty()) {
       out.timestamp = fw_parse_datetime(t, ctx.tz_offset_minutes, buf_);
+      if (!out.timestamp) {
+        keep_invalid(out, "@timestamp", t);
+      }
     }
     for (const auto& [k, v] : kv_) {
       if (v.empty()) {
@@ -353,6 +359,8 @@ public:
       } else if (k == "pri") {
         if (const auto p = parse_int(v); p && *p >= 0 && *p <= 7) {
           out.set_int("event.severity", *p);
+        } else {
+          keep_invalid(out, "event.severity", v);
         }
       } else if (k == "msg") {
         out.set("message", v);
@@ -460,9 +468,14 @@ public:
     if (const auto z = fw_parse_tz(fw_value(kv_, "tz"))) {
       tz = *z;
       out.set("event.timezone", fw_value(kv_, "tz"));
+    } else {
+      keep_invalid(out, "event.timezone", fw_value(kv_, "tz"));
     }
     if (const auto t = fw_value(kv_, "time"); !t.empty()) {
       out.timestamp = fw_parse_datetime(t, tz, buf_);
+      if (!out.timestamp) {
+        keep_invalid(out, "@timestamp", t);
+      }
     }
     if (const auto st = fw_parse_datetime(fw_value(kv_, "startime"), tz, buf_)) {
       if (!out.timestamp) {
@@ -588,6 +601,8 @@ public:
       } else if (k == "pri") {
         if (const auto p = parse_int(v); p && *p >= 0 && *p <= 7) {
           out.set_int("event.severity", *p);
+        } else {
+          keep_invalid(out, "event.severity", v);
         }
       } else if (k == "fw") {
         out.set("observer.name", v);

@@ -542,6 +542,8 @@ void map_windows(const WinEvent& w, const ParseContext& ctx, core::Event& out, s
   out.set("host.os.family", "windows");
   if (const auto t = core::parse_rfc3339(w.time, ctx.tz_offset_minutes)) {
     out.timestamp = t;
+  } else {
+    keep_invalid(out, "@timestamp", w.time);
   }
   if (parse_int(w.event_id)) {
     out.set("event.code", w.event_id);

@@ -190,6 +190,12 @@ private:
       if (const auto t = core::parse_rfc3339(std::string_view{b.data(), n},
                                              ctx.tz_offset_minutes)) {
         out.timestamp = t;
+      } else if (const auto local =
+                     core::parse_rfc3339(std::string_view{b.data(), 19}, ctx.tz_offset_minutes)) {
+        out.timestamp = local;  // a zone that does not parse must not cost the time
+        keep_invalid(out, "event.timezone", zone);
+      } else {
+        keep_invalid(out, "@timestamp", prefix.substr(0, 19));
       }
     }
     kv_.clear();
