@@ -774,8 +774,12 @@ private:
     if (ok) {
       endpoints(src, dst, out);
     } else {
-      pos = s.find(", ");  // malformed or truncated addresses: skip them
+      // Malformed or truncated addresses: kept as they are, under the vendor namespace.
+      pos = s.find(", ");
       pos = pos == std::string_view::npos ? s.size() : pos;
+      if (pos > 0) {
+        w_.put_ns(out, "endpoints", s.substr(0, pos));
+      }
     }
     std::string_view type = "connection";
     std::string_view items = s.substr(pos);

@@ -211,6 +211,13 @@ private:
         }
       }
     }
+    if (ips < 2 && n > 3) {
+      // The addresses were not found where they belong: keep the positional fields as text.
+      const auto first = static_cast<std::size_t>(tok[3].data() - body.data());
+      const auto last =
+          static_cast<std::size_t>(tok[n - 1].data() - body.data()) + tok[n - 1].size();
+      keep(out, "traffic_fields", body.substr(first, last - first));
+    }
     // Trailing "(policy-name)".
     const auto tail = trim(body);
     if (tail.ends_with(')')) {
