@@ -1127,6 +1127,8 @@ private:
     if (hs != std::string_view::npos) {
       if (const auto seq = parse_int(trim(head.substr(hs + 1)))) {
         w_.put_ns_int(out, "sequence", *seq);
+      } else if (const auto text = trim(head.substr(hs + 1)); !text.empty()) {
+        w_.put_ns(out, "sequence", text);
       }
     }
     out.set("event.code", "POLICY");

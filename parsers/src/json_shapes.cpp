@@ -290,9 +290,10 @@ auto JsonShapes::text_of(element e) -> std::string_view {
       if (o.at_key("#text").get(t) == simdjson::SUCCESS && !t.is_object()) {
         return text_of(t);
       }
-      return {};
+      return text_.add(simdjson::minify(e));  // any other object: kept as its JSON
     }
     case element_type::ARRAY:
+      return text_.add(simdjson::minify(e));
     case element_type::NULL_VALUE:
       return {};
   }
