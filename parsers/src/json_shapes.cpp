@@ -477,7 +477,9 @@ auto JsonShapes::windows(object root, JsonShape shape, const ParseContext& ctx, 
         }
       }
     }
-    w.time = str(root, "@timestamp");
+    if (const auto t = member(root, "@timestamp")) {
+      w.time = text_of(*t);
+    }
     if (const auto lg = sub(root, "log")) {
       w.level = str(*lg, "level");
     }
@@ -496,7 +498,9 @@ auto JsonShapes::windows(object root, JsonShape shape, const ParseContext& ctx, 
     w.provider = str(root, "SourceName");
     w.channel = str(root, "Channel");
     w.computer = str(root, "Hostname");
-    w.time = str(root, "EventTime");
+    if (const auto t = member(root, "EventTime")) {
+      w.time = text_of(*t);  // another type than text is kept as invalid
+    }
     if (const auto r = member(root, "RecordNumber")) {
       w.record_id = text_of(*r);
     }
