@@ -8,6 +8,7 @@
 // the vendor's own level) and the raw word is kept under the vendor namespace.
 #include "cn_common.hpp"
 #include "cn_parsers.hpp"
+#include "json_shapes.hpp"
 #include <simdjson.h>
 
 #include <array>
@@ -860,9 +861,14 @@ private:
       std::int64_t i = 0;
       if (k == "ip" && f.value.get_string().get(s) == simdjson::SUCCESS) {
         w_.put(out, source ? &kJsonSrcIp : &kJsonDstIp, k, s);
-      } else if (k == "port" && f.value.get_int64().get(i) == simdjson::SUCCESS) {
-        if (i >= 0 && i <= 65535) {
-          out.set_int(core::pick_key(source, "source.port", "destination.port"), i);
+      } else if (k == "port") {
+        const auto key = core::pick_key(source, "source.port", "destination.port");
+        if (f.value.get_int64().get(i) == simdjson::SUCCESS && i >= 0 && i <= 65535) {
+          out.set_int(key, i);
+        } else if (f.value.get_string().get(s) == simdjson::SUCCESS) {
+          set_port_or_keep(out, key, s);
+        } else {
+          keep_invalid(out, key.view(), compact_json(f.value));
         }
       } else if (k == "mac" && f.value.get_string().get(s) == simdjson::SUCCESS) {
         w_.put(out, source ? &kJsonSrcMac : &kJsonDstMac, k, s);

@@ -26,17 +26,41 @@ constexpr std::size_t kMaxFlattenFields = 512;
 
 using json::int_of;
 
+// Where the members of a section that its mapping does not read go:
+// suricata.eve.<section>.<key>, flattened as unmapped top-level members are (`key` is
+// scratch; `budget` is shared with them).
+struct Rest {
+  std::string& key;
+  std::size_t& budget;
+  core::Event& out;
+
+  void keep(std::string_view section, std::string_view name, element value) {
+    if (budget == 0) {
+      return;
+    }
+    key.assign("suricata.eve.");
+    key.append(section);
+    key.push_back('.');
+    append_key_segment(key, name);
+    flatten_json(value, key, out, 2, budget);
+  }
+};
+
 // The members of one JSON object that a mapping reads, found in one pass over the object
 // (simdjson's at_key is a linear scan per call). keys[i] is looked for; the first occurrence
-// counts, as with at_key.
+// counts, as with at_key. Other keys go to `rest` under `section`, when given.
 template <std::size_t N>
 class Members {
 public:
-  Members(object o, const KeyIndex<N>& keys) {
+  Members(object o, const KeyIndex<N>& keys, Rest* rest = nullptr, std::string_view section = {}) {
     for (const auto field : o) {
-      if (const auto i = keys.find(field.key); i < N && !has(i)) {
-        value_[i] = field.value;
-        present_ |= 1U << i;
+      if (const auto i = keys.find(field.key); i < N) {
+        if (!has(i)) {
+          value_[i] = field.value;
+          present_ |= 1U << i;
+        }
+      } else if (rest != nullptr) {
+        rest->keep(section, field.key, field.value);
       }
     }
   }
@@ -81,7 +105,7 @@ void keep_element(core::Event& out, std::string_view key, element e) {
   if (e.get_string().get(s) == simdjson::SUCCESS) {
     keep_invalid(out, key, s);
   } else if (!e.is_null()) {
-    keep_invalid(out, key, simdjson::minify(e));
+    keep_invalid(out, key, compact_json(e));
   }
 }
 
@@ -97,10 +121,18 @@ void copy_num(core::Event& out, core::FieldKey key, std::optional<std::int64_t> 
   }
 }
 
-void copy_time(core::Event& out, core::FieldKey key, std::string_view text) {
+void copy_time(core::Event& out, core::FieldKey key, std::optional<element> e) {
+  if (!e) {
+    return;
+  }
   std::array<char, core::kRfc3339Bound> buf{};
-  if (const char* end = core::rewrite_rfc3339(text, buf.data())) {
+  std::string_view text;
+  if (e->get_string().get(text) != simdjson::SUCCESS) {
+    keep_element(out, key.view(), *e);
+  } else if (const char* end = core::rewrite_rfc3339(text, buf.data())) {
     out.set(key, std::string_view{buf.data(), static_cast<std::size_t>(end - buf.data())});
+  } else {
+    keep_invalid(out, key.view(), text);
   }
 }
 
@@ -171,13 +203,13 @@ constexpr std::array<core::FieldKey, 12> kTcpKeys = {
     "suricata.eve.tcp.psh",       "suricata.eve.tcp.ack",          "suricata.eve.tcp.urg",
     "suricata.eve.tcp.ecn",       "suricata.eve.tcp.cwr",          "suricata.eve.tcp.state"};
 
-void map_alert(object a, core::Event& out) {
+void map_alert(object a, core::Event& out, Rest& rest) {
   enum : std::uint8_t { signature_id, signature, category, severity, gid, rev, action, n };
 
   static constexpr std::array<std::string_view, n> kKeys = {
       "signature_id", "signature", "category", "severity", "gid", "rev", "action"};
   static constexpr KeyIndex<n> kIndex{kKeys};
-  const Members<n> m(a, kIndex);
+  const Members<n> m(a, kIndex, &rest, "alert");
   if (const auto id = m.num(signature_id)) {
     std::array<char, core::kJsonNumberBound> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *id);
@@ -204,7 +236,7 @@ void map_alert(object a, core::Event& out) {
   }
 }
 
-void map_flow(object f, core::Event& out) {
+void map_flow(object f, core::Event& out, Rest& rest) {
   enum : std::uint8_t {
     bytes_toserver,
     bytes_toclient,
@@ -223,7 +255,7 @@ void map_flow(object f, core::Event& out) {
       "bytes_toserver", "bytes_toclient", "pkts_toserver", "pkts_toclient", "start", "end",
       "state",          "reason",         "age",           "alerted"};
   static constexpr KeyIndex<n> kIndex{kKeys};
-  const Members<n> m(f, kIndex);
+  const Members<n> m(f, kIndex, &rest, "flow");
   // Counts are never negative: another value is kept as invalid.
   const auto count = [&](std::size_t i, core::FieldKey key) -> std::optional<std::int64_t> {
     if (const auto v = m.num(i); v && *v >= 0) {
@@ -245,21 +277,21 @@ void map_flow(object f, core::Event& out) {
   if (pts && ptc) {
     out.set_int("network.packets", *pts + *ptc);
   }
-  copy_time(out, "event.start", m.str(start));
-  copy_time(out, "event.end", m.str(end));
+  copy_time(out, "event.start", m.element(start));
+  copy_time(out, "event.end", m.element(end));
   copy_str(out, "suricata.eve.flow.state", m.str(state));
   copy_str(out, "suricata.eve.flow.reason", m.str(reason));
   copy_num(out, "suricata.eve.flow.age", m.num(age));
   copy_bool(out, "suricata.eve.flow.alerted", m.boolean(alerted));
 }
 
-void map_dns(object d, core::Event& out) {
+void map_dns(object d, core::Event& out, Rest& rest) {
   enum : std::uint8_t { type, rcode, id, rrname, rrtype, queries, answers, n };
 
   static constexpr std::array<std::string_view, n> kKeys = {"type",   "rcode",   "id",     "rrname",
                                                             "rrtype", "queries", "answers"};
   static constexpr KeyIndex<n> kIndex{kKeys};
-  const Members<n> m(d, kIndex);
+  const Members<n> m(d, kIndex, &rest, "dns");
   copy_str(out, "dns.type", m.str(type));
   copy_str(out, "dns.response_code", m.str(rcode));
   if (const auto v = m.num(id)) {
@@ -285,11 +317,11 @@ void map_dns(object d, core::Event& out) {
   copy_str(out, "dns.question.name", name);
   copy_str(out, "dns.question.type", qtype);
   if (const auto a = m.element(answers)) {
-    out.set("suricata.eve.dns.answers", simdjson::minify(*a));
+    out.set("suricata.eve.dns.answers", compact_json(*a));
   }
 }
 
-void map_http(object h, core::Event& out) {
+void map_http(object h, core::Event& out, Rest& rest) {
   enum : std::uint8_t {
     hostname,
     url,
@@ -307,7 +339,7 @@ void map_http(object h, core::Event& out) {
       "hostname",          "url",    "http_method", "status", "http_user_agent", "http_refer",
       "http_content_type", "length", "protocol"};
   static constexpr KeyIndex<n> kIndex{kKeys};
-  const Members<n> m(h, kIndex);
+  const Members<n> m(h, kIndex, &rest, "http");
   copy_str(out, "url.domain", m.str(hostname));
   if (const auto u = m.str(url); !u.empty()) {
     out.set("url.original", u);
@@ -328,7 +360,7 @@ void map_http(object h, core::Event& out) {
   }
 }
 
-void map_tls(object t, core::Event& out, std::string& scratch) {
+void map_tls(object t, core::Event& out, std::string& scratch, Rest& rest) {
   enum : std::uint8_t {
     sni,
     subject,
@@ -346,7 +378,7 @@ void map_tls(object t, core::Event& out, std::string& scratch) {
                                                             "notbefore",   "notafter", "version",
                                                             "fingerprint", "ja3",      "ja3s"};
   static constexpr KeyIndex<n> kIndex{kKeys};
-  const Members<n> m(t, kIndex);
+  const Members<n> m(t, kIndex, &rest, "tls");
   copy_str(out, "tls.client.server_name", m.str(sni));
   copy_str(out, "tls.server.subject", m.str(subject));
   copy_str(out, "tls.server.issuer", m.str(issuerdn));
@@ -372,19 +404,21 @@ void map_tls(object t, core::Event& out, std::string& scratch) {
   }
   if (const auto o = m.sub(ja3)) {
     copy_str(out, "tls.client.ja3", json::str(*o, "hash"));
+    copy_str(out, "suricata.eve.tls.ja3.string", json::str(*o, "string"));
   }
   if (const auto o = m.sub(ja3s)) {
     copy_str(out, "tls.server.ja3s", json::str(*o, "hash"));
+    copy_str(out, "suricata.eve.tls.ja3s.string", json::str(*o, "string"));
   }
 }
 
-void map_fileinfo(object f, core::Event& out) {
+void map_fileinfo(object f, core::Event& out, Rest& rest) {
   enum : std::uint8_t { filename, md5, sha1, sha256, size, magic, state, stored, n };
 
   static constexpr std::array<std::string_view, n> kKeys = {"filename", "md5",   "sha1",  "sha256",
                                                             "size",     "magic", "state", "stored"};
   static constexpr KeyIndex<n> kIndex{kKeys};
-  const Members<n> m(f, kIndex);
+  const Members<n> m(f, kIndex, &rest, "fileinfo");
   if (const auto name = m.str(filename); !name.empty()) {
     out.set("file.path", name);
     const auto slash = name.find_last_of('/');
@@ -651,23 +685,24 @@ void EveParser::map_eve(object root, std::string_view event_type, const ParseCon
   if (const auto v = text(k_host); !v.empty()) {
     out.set("observer.hostname", v);
   }
+  Rest rest{key_, budget, out};
   if (const auto a = section(k_alert)) {
-    map_alert(*a, out);
+    map_alert(*a, out, rest);
   }
   if (const auto f = section(k_flow)) {
-    map_flow(*f, out);
+    map_flow(*f, out, rest);
   }
   if (const auto d = section(k_dns)) {
-    map_dns(*d, out);
+    map_dns(*d, out, rest);
   }
   if (const auto h = section(k_http)) {
-    map_http(*h, out);
+    map_http(*h, out, rest);
   }
   if (const auto t = section(k_tls)) {
-    map_tls(*t, out, tmp_);
+    map_tls(*t, out, tmp_, rest);
   }
   if (const auto f = section(k_fileinfo)) {
-    map_fileinfo(*f, out);
+    map_fileinfo(*f, out, rest);
   }
 }
 

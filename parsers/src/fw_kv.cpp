@@ -484,6 +484,8 @@ public:
       key2_.clear();
       core::append_rfc3339(key2_, *st);
       out.set("event.start", key2_);
+    } else {
+      keep_invalid(out, "event.start", fw_value(kv_, "startime"));
     }
 
     if (alarm) {

@@ -173,6 +173,74 @@ auto okta_outcome(std::string_view r) -> std::string_view {
 
 }  // namespace
 
+namespace {
+
+void append_compact(element e, std::string& out) {
+  switch (e.type()) {
+    case element_type::OBJECT: {
+      out.push_back('{');
+      const object obj = e.get_object().value_unsafe();
+      bool first = true;
+      for (const auto field : obj) {
+        if (!first) {
+          out.push_back(',');
+        }
+        first = false;
+        core::append_json_string(out, field.key);
+        out.push_back(':');
+        append_compact(field.value, out);
+      }
+      out.push_back('}');
+      return;
+    }
+    case element_type::ARRAY: {
+      out.push_back('[');
+      const simdjson::dom::array arr = e.get_array().value_unsafe();
+      bool first = true;
+      for (const auto item : arr) {
+        if (!first) {
+          out.push_back(',');
+        }
+        first = false;
+        append_compact(item, out);
+      }
+      out.push_back(']');
+      return;
+    }
+    case element_type::STRING:
+      core::append_json_string(out, e.get_string().value_unsafe());
+      return;
+    case element_type::INT64:
+      core::append_json_int(out, e.get_int64().value_unsafe());
+      return;
+    case element_type::UINT64: {
+      std::array<char, 24> buf{};
+      const auto r =
+          std::to_chars(buf.data(), buf.data() + buf.size(), e.get_uint64().value_unsafe());
+      out.append(buf.data(), r.ptr);
+      return;
+    }
+    case element_type::DOUBLE:
+      core::append_json_double(out, e.get_double().value_unsafe());
+      return;
+    case element_type::BOOL:
+      out.append(e.get_bool().value_unsafe() ? "true" : "false");
+      return;
+    case element_type::NULL_VALUE:
+      out.append("null");
+      return;
+  }
+}
+
+}  // namespace
+
+auto compact_json(element e) -> std::string_view {
+  thread_local std::string text;
+  text.clear();
+  append_compact(e, text);
+  return text;
+}
+
 void flatten_json(element e, std::string& key, core::Event& out, int depth, std::size_t& budget) {
   if (budget == 0) {
     return;
@@ -180,7 +248,7 @@ void flatten_json(element e, std::string& key, core::Event& out, int depth, std:
   switch (e.type()) {
     case element_type::OBJECT: {
       if (depth >= kMaxFlattenDepth) {
-        out.set(key, simdjson::minify(e));
+        out.set(key, compact_json(e));
         --budget;
         return;
       }
@@ -196,7 +264,7 @@ void flatten_json(element e, std::string& key, core::Event& out, int depth, std:
       return;
     }
     case element_type::ARRAY:
-      out.set(key, simdjson::minify(e));
+      out.set(key, compact_json(e));
       break;
     case element_type::STRING:
       out.set(key, e.get_string().value_unsafe());
@@ -290,10 +358,10 @@ auto JsonShapes::text_of(element e) -> std::string_view {
       if (o.at_key("#text").get(t) == simdjson::SUCCESS && !t.is_object()) {
         return text_of(t);
       }
-      return text_.add(simdjson::minify(e));  // any other object: kept as its JSON
+      return text_.add(compact_json(e));  // any other object: kept as its JSON
     }
     case element_type::ARRAY:
-      return text_.add(simdjson::minify(e));
+      return text_.add(compact_json(e));
     case element_type::NULL_VALUE:
       return {};
   }
@@ -695,7 +763,7 @@ auto JsonShapes::cloudtrail(object root, const ParseContext& ctx, core::Event& o
     if (k == "requestParameters" || k == "responseElements" || k == "additionalEventData") {
       // Free-form per API: kept as JSON text so that field names cannot explode.
       if (!f.value.is_null()) {
-        out.set(key_, simdjson::minify(f.value));
+        out.set(key_, compact_json(f.value));
       }
       continue;
     }

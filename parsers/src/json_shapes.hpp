@@ -14,6 +14,10 @@
 
 namespace siem::parsers::detail {
 
+/// `e` as compact JSON, in a per-thread buffer valid until the next call on this thread
+/// (simdjson::minify allocates a new string each time; this reuses one).
+auto compact_json(simdjson::dom::element e) -> std::string_view;
+
 /// Writes `e` under `key` (dotted names for objects; arrays, and objects nested deeper than
 /// the limit, as minified JSON text). `budget` caps the number of fields written.
 void flatten_json(simdjson::dom::element e, std::string& key, core::Event& out, int depth,

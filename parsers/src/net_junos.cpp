@@ -444,6 +444,8 @@ public:
     }
     if (const auto pid = parse_int(p.pid); pid && *pid >= 0) {
       out.set_int("process.pid", *pid);
+    } else {
+      keep_invalid(out, "process.pid", p.pid);
     }
     if (!p.text.empty()) {
       out.set("message", p.text);

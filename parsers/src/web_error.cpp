@@ -209,10 +209,14 @@ private:
     const auto colon = f.find(':');
     if (const auto pid = parse_int(f.substr(0, colon)); pid && *pid >= 0) {
       out.set_int("process.pid", *pid);
+    } else {
+      keep_invalid(out, "process.pid", f.substr(0, colon));
     }
     if (colon != std::string_view::npos && f.substr(colon + 1).starts_with("tid ")) {
       if (const auto tid = parse_int(f.substr(colon + 5)); tid && *tid >= 0) {
         out.set_int("process.thread.id", *tid);
+      } else {
+        keep_invalid(out, "process.thread.id", f.substr(colon + 5));
       }
     }
   }

@@ -276,8 +276,10 @@ private:
     set_base(in, out);
     out.timestamp = *ts;
     set_result_code(code, out);
-    if (const auto ms = parse_int(elapsed); ms && *ms >= 0) {
+    if (const auto ms = parse_int(elapsed); ms && *ms >= 0 && *ms < 1'000'000'000'000) {
       out.set_int("event.duration", *ms * 1'000'000);  // ECS: nanoseconds
+    } else {
+      keep_invalid(out, "event.duration", elapsed);
     }
     set_client(client, out);
     const std::string_view status = code_status.substr(slash + 1);
@@ -287,6 +289,8 @@ private:
     }
     if (const auto b = parse_int(bytes); b && *b >= 0) {
       out.set_int("http.response.bytes", *b);
+    } else {
+      keep_invalid(out, "http.response.bytes", bytes);
     }
     if (!method.empty() && method != "-" && method != "NONE") {
       out.set("http.request.method", method);
@@ -369,6 +373,8 @@ private:
     set_http_status(out, status);
     if (const auto n = parse_int(bytes); n && *n >= 0) {
       out.set_int("http.response.bytes", *n);
+    } else {
+      keep_invalid(out, "http.response.bytes", bytes);
     }
     set_ncsa_tail(p.substr(pos < p.size() ? pos : p.size()), out);
     return {};
