@@ -63,6 +63,11 @@ struct Normalizer::Impl {
   detail::FormatList text;            ///< registry formats, in detection order
   detail::FormatParser* forced = nullptr;  ///< Mode::registry: the one format to use
   SyslogHeader header;
+  /// try_text's first format that recognised a line it then failed to parse, and why; for
+  /// the reason of a line no format takes.
+  const detail::FormatParser* near_miss = nullptr;
+  std::string_view near_miss_reason;
+  std::string reason_buf;
 
   void run(std::string_view line, const ParseContext& ctx, core::Event& out);
   auto syslog_event(const ParseContext& ctx, core::Event& out) -> bool;
@@ -74,15 +79,21 @@ struct Normalizer::Impl {
 // Runs the registry formats whose detect() accepts the line; the first that parses wins.
 auto Normalizer::Impl::try_text(const detail::Input& in, const ParseContext& ctx,
                                 core::Event& out) -> bool {
+  near_miss = nullptr;
   for (auto& f : text) {
     if (!f->detect(in)) {
       continue;
     }
-    if (f->parse(in, ctx, out).empty()) {
+    const auto reason = f->parse(in, ctx, out);
+    if (reason.empty()) {
       if (!out.timestamp && header.timestamp) {
         out.timestamp = header.timestamp;
       }
       return true;
+    }
+    if (near_miss == nullptr) {
+      near_miss = f.get();
+      near_miss_reason = reason;
     }
     out.clear();
   }
@@ -243,7 +254,19 @@ void Normalizer::Impl::run(std::string_view line, const ParseContext& ctx, core:
     return;
   }
   out.clear();
-  detail::set_unparsed(out, line, has_envelope ? "empty syslog message" : "unrecognized format");
+  if (has_envelope) {
+    detail::set_unparsed(out, line, "empty syslog message");
+  } else if (near_miss != nullptr) {
+    // Say which format came closest: "unrecognized format (nginx/access: no status)".
+    reason_buf.assign("unrecognized format (");
+    reason_buf.append(near_miss->info().name);
+    reason_buf.append(": ");
+    reason_buf.append(near_miss_reason);
+    reason_buf.push_back(')');
+    detail::set_unparsed(out, line, reason_buf);
+  } else {
+    detail::set_unparsed(out, line, "unrecognized format");
+  }
 }
 
 Normalizer::Normalizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
