@@ -115,12 +115,6 @@ void copy_str(core::Event& out, core::FieldKey key, std::string_view v) {
   }
 }
 
-void copy_num(core::Event& out, core::FieldKey key, std::optional<std::int64_t> v) {
-  if (v) {
-    out.set_int(key, *v);
-  }
-}
-
 void copy_time(core::Event& out, core::FieldKey key, std::optional<element> e) {
   if (!e) {
     return;
@@ -136,9 +130,32 @@ void copy_time(core::Event& out, core::FieldKey key, std::optional<element> e) {
   }
 }
 
-void copy_bool(core::Event& out, core::FieldKey key, std::optional<bool> v) {
-  if (v) {
+// Member i of `m` to `key` when of the type the field wants; another value is kept
+// (keep_element), an absent one skipped.
+template <std::size_t N>
+void copy_str(core::Event& out, core::FieldKey key, const Members<N>& m, std::size_t i) {
+  if (const auto v = m.str(i); !v.empty()) {
+    out.set(key, v);
+  } else if (const auto e = m.element(i); e && !e->is_string()) {
+    keep_element(out, key.view(), *e);
+  }
+}
+
+template <std::size_t N>
+void copy_num(core::Event& out, core::FieldKey key, const Members<N>& m, std::size_t i) {
+  if (const auto v = m.num(i)) {
+    out.set_int(key, *v);
+  } else if (const auto e = m.element(i)) {
+    keep_element(out, key.view(), *e);
+  }
+}
+
+template <std::size_t N>
+void copy_bool(core::Event& out, core::FieldKey key, const Members<N>& m, std::size_t i) {
+  if (const auto v = m.boolean(i)) {
     out.set_bool(key, *v);
+  } else if (const auto e = m.element(i)) {
+    keep_element(out, key.view(), *e);
   }
 }
 
@@ -217,15 +234,15 @@ void map_alert(object a, core::Event& out, Rest& rest) {
   } else if (const auto e = m.element(signature_id)) {
     keep_element(out, "rule.id", *e);
   }
-  copy_str(out, "rule.name", m.str(signature));
-  copy_str(out, "rule.category", m.str(category));
+  copy_str(out, "rule.name", m, signature);
+  copy_str(out, "rule.category", m, category);
   if (const auto sev = m.num(severity)) {
     out.set_int("event.severity", *sev);
   } else if (const auto e = m.element(severity)) {
     keep_element(out, "event.severity", *e);
   }
-  copy_num(out, "suricata.eve.alert.gid", m.num(gid));
-  copy_num(out, "suricata.eve.alert.rev", m.num(rev));
+  copy_num(out, "suricata.eve.alert.gid", m, gid);
+  copy_num(out, "suricata.eve.alert.rev", m, rev);
   if (const auto act = m.str(action); !act.empty()) {
     out.set("suricata.eve.alert.action", act);
     if (act == "allowed") {
@@ -279,10 +296,10 @@ void map_flow(object f, core::Event& out, Rest& rest) {
   }
   copy_time(out, "event.start", m.element(start));
   copy_time(out, "event.end", m.element(end));
-  copy_str(out, "suricata.eve.flow.state", m.str(state));
-  copy_str(out, "suricata.eve.flow.reason", m.str(reason));
-  copy_num(out, "suricata.eve.flow.age", m.num(age));
-  copy_bool(out, "suricata.eve.flow.alerted", m.boolean(alerted));
+  copy_str(out, "suricata.eve.flow.state", m, state);
+  copy_str(out, "suricata.eve.flow.reason", m, reason);
+  copy_num(out, "suricata.eve.flow.age", m, age);
+  copy_bool(out, "suricata.eve.flow.alerted", m, alerted);
 }
 
 void map_dns(object d, core::Event& out, Rest& rest) {
@@ -292,8 +309,8 @@ void map_dns(object d, core::Event& out, Rest& rest) {
                                                             "rrtype", "queries", "answers"};
   static constexpr KeyIndex<n> kIndex{kKeys};
   const Members<n> m(d, kIndex, &rest, "dns");
-  copy_str(out, "dns.type", m.str(type));
-  copy_str(out, "dns.response_code", m.str(rcode));
+  copy_str(out, "dns.type", m, type);
+  copy_str(out, "dns.response_code", m, rcode);
   if (const auto v = m.num(id)) {
     std::array<char, core::kJsonNumberBound> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), *v);
@@ -340,7 +357,7 @@ void map_http(object h, core::Event& out, Rest& rest) {
       "http_content_type", "length", "protocol"};
   static constexpr KeyIndex<n> kIndex{kKeys};
   const Members<n> m(h, kIndex, &rest, "http");
-  copy_str(out, "url.domain", m.str(hostname));
+  copy_str(out, "url.domain", m, hostname);
   if (const auto u = m.str(url); !u.empty()) {
     out.set("url.original", u);
     const auto q = u.find('?');
@@ -349,12 +366,12 @@ void map_http(object h, core::Event& out, Rest& rest) {
       out.set("url.query", u.substr(q + 1));
     }
   }
-  copy_str(out, "http.request.method", m.str(http_method));
-  copy_num(out, "http.response.status_code", m.num(status));
-  copy_str(out, "user_agent.original", m.str(http_user_agent));
-  copy_str(out, "http.request.referrer", m.str(http_refer));
-  copy_str(out, "http.response.mime_type", m.str(http_content_type));
-  copy_num(out, "http.response.body.bytes", m.num(length));
+  copy_str(out, "http.request.method", m, http_method);
+  copy_num(out, "http.response.status_code", m, status);
+  copy_str(out, "user_agent.original", m, http_user_agent);
+  copy_str(out, "http.request.referrer", m, http_refer);
+  copy_str(out, "http.response.mime_type", m, http_content_type);
+  copy_num(out, "http.response.body.bytes", m, length);
   if (const auto proto = m.str(protocol); proto.starts_with("HTTP/")) {
     out.set("http.version", proto.substr(5));
   }
@@ -379,11 +396,11 @@ void map_tls(object t, core::Event& out, std::string& scratch, Rest& rest) {
                                                             "fingerprint", "ja3",      "ja3s"};
   static constexpr KeyIndex<n> kIndex{kKeys};
   const Members<n> m(t, kIndex, &rest, "tls");
-  copy_str(out, "tls.client.server_name", m.str(sni));
-  copy_str(out, "tls.server.subject", m.str(subject));
-  copy_str(out, "tls.server.issuer", m.str(issuerdn));
-  copy_str(out, "tls.server.not_before", m.str(notbefore));
-  copy_str(out, "tls.server.not_after", m.str(notafter));
+  copy_str(out, "tls.client.server_name", m, sni);
+  copy_str(out, "tls.server.subject", m, subject);
+  copy_str(out, "tls.server.issuer", m, issuerdn);
+  copy_str(out, "tls.server.not_before", m, notbefore);
+  copy_str(out, "tls.server.not_after", m, notafter);
   if (const auto v = m.str(version); !v.empty()) {
     // "TLS 1.2" -> version "1.2", version_protocol "tls".
     if (const auto sp = v.find(' '); sp != std::string_view::npos && v.substr(0, sp) == "TLS") {
@@ -424,13 +441,13 @@ void map_fileinfo(object f, core::Event& out, Rest& rest) {
     const auto slash = name.find_last_of('/');
     out.set("file.name", slash == std::string_view::npos ? name : name.substr(slash + 1));
   }
-  copy_str(out, "file.hash.md5", m.str(md5));
-  copy_str(out, "file.hash.sha1", m.str(sha1));
-  copy_str(out, "file.hash.sha256", m.str(sha256));
-  copy_num(out, "file.size", m.num(size));
-  copy_str(out, "suricata.eve.fileinfo.magic", m.str(magic));
-  copy_str(out, "suricata.eve.fileinfo.state", m.str(state));
-  copy_bool(out, "suricata.eve.fileinfo.stored", m.boolean(stored));
+  copy_str(out, "file.hash.md5", m, md5);
+  copy_str(out, "file.hash.sha1", m, sha1);
+  copy_str(out, "file.hash.sha256", m, sha256);
+  copy_num(out, "file.size", m, size);
+  copy_str(out, "suricata.eve.fileinfo.magic", m, magic);
+  copy_str(out, "suricata.eve.fileinfo.state", m, state);
+  copy_bool(out, "suricata.eve.fileinfo.stored", m, stored);
 }
 
 // A scalar member under a written-out key, typed as flatten_json would; false for objects and
