@@ -12,11 +12,15 @@ SEEDS=$(mktemp -d /tmp/siem-fuzz-seeds-XXXXXX)
 ARTIFACTS=${FUZZ_ARTIFACTS:-$BUILD/fuzz-artifacts}
 mkdir -p "$ARTIFACTS"
 python3 - "$SRC/tests/parsers/golden" "$SEEDS" <<'PY'
-import pathlib, sys
+import pathlib, re, sys
 src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 n = 0
+# Golden lines write long runs as @@fill(N,C)@@ (tests/parsers/golden_fill.hpp): a seed gets
+# the run itself, at most 4 KiB of it, so that long values are in the corpus but short.
+fill = re.compile(rb"@@fill\((\d+),(.)\)@@", re.S)
 for f in sorted(src.glob("*/*.input")):
     for line in f.read_bytes().split(b"\n"):
+        line = fill.sub(lambda m: m.group(2) * min(int(m.group(1)), 4096), line)
         if line and len(line) < 65536:
             (out / f"seed{n:05d}").write_bytes(line)
             n += 1
