@@ -478,6 +478,11 @@ public:
     if (names_.empty() || s.find(sep_) == std::string_view::npos) {
       return false;
     }
+    if (in_stream_) {
+      // Inside a Zeek stream a row with the wrong number of columns is still this format's
+      // (cut short, or two rows run together): parse() says so.
+      return true;
+    }
     std::size_t n = 0;
     for (const char c : s) {
       n += c == sep_ ? 1U : 0U;
@@ -639,9 +644,9 @@ private:
                    "Zeek TSV logs (ASCII writer): header-driven, any log type; conn, dns, http, "
                    "ssl, files, notice, x509, dhcp, ... mapped",
                    "a '#separator' / '#fields' header line, then rows with as many separators as "
-                   "the last #fields header",
-                   "experimental",
-                   "#separator \\x09"};
+                   "the last #fields header (after '#separator', any row with the separator; "
+                   "one with the wrong column count is unparsed with that reason)",
+                   "experimental", "#separator \\x09"};
   char sep_ = '\t';
   bool in_stream_ = false;  // a #separator line was seen: '#' lines are header lines
   std::string path_;
