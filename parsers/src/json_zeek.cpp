@@ -434,8 +434,11 @@ void map_zeek(const ZeekRecord& r, const ParseContext& /*ctx*/, core::Event& out
       }
     } else if (k == "service") {
       // Zeek lists every protocol it recognised ("ssl,http"); the first is the outer one.
+      // A list is also kept whole (below), so the inner ones are not lost.
       out.set("network.protocol", to_lower(v.substr(0, v.find(',')), buf));
-      continue;
+      if (v.find(',') == std::string_view::npos) {
+        continue;
+      }
     } else if (k == "community_id") {
       out.set("network.community_id", v);
       continue;
