@@ -782,6 +782,8 @@ private:
       }
     }
     std::string_view type = "connection";
+    std::string_view reason;
+    other_.clear();
     std::string_view items = s.substr(pos);
     while (!items.empty()) {
       const auto comma = items.find(", ");
@@ -855,12 +857,19 @@ private:
         type = "end";
       } else if (it.starts_with("interface ")) {
         out.set("observer.ingress.interface.name", it.substr(10));
-      } else {
+      } else if (reason.empty()) {
+        reason = it;
         out.set("event.reason", it);  // Ageout, TCP FIN, TCP RST, policy deny ...
         if (it == "policy deny") {
           out.set("event.action", "deny");
         }
+      } else {
+        // Items this parser does not know, past the first: kept together, in order.
+        other_.append(other_.empty() ? "" : ", ").append(it);
       }
+    }
+    if (!other_.empty()) {
+      w_.put_ns(out, "other_items", other_);
     }
     out.set("event.type", type);
   }
@@ -968,6 +977,7 @@ private:
 
   FormatInfo info_;
   Writer w_;
+  std::string other_;  ///< session(): unknown items past the first
 };
 
 // ---------------------------------------------------------------------------------------
