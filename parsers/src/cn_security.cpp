@@ -837,6 +837,8 @@ private:
       if (field.value.get_object().get(sub) == simdjson::SUCCESS) {
         if (key == "source" || key == "destination") {
           endpoint(sub, key == "source", out);
+        } else {
+          w_.put_ns(out, key, compact_json(field.value));
         }
       } else if (field.value.get_string().get(s) == simdjson::SUCCESS) {
         const KeyMap* km = lookup(kVenusJsonKeys, key);
@@ -849,6 +851,8 @@ private:
         } else {
           w_.put_ns_int(out, key, i);
         }
+      } else if (!field.value.is_null()) {
+        w_.put_ns(out, key, compact_json(field.value));  // arrays, reals, booleans: as JSON
       }
     }
     return {};
@@ -872,6 +876,14 @@ private:
         }
       } else if (k == "mac" && f.value.get_string().get(s) == simdjson::SUCCESS) {
         w_.put(out, source ? &kJsonSrcMac : &kJsonDstMac, k, s);
+      } else if (!f.value.is_null()) {
+        // Other members (and an ip or mac of another type): <ns>.source_<key> as text.
+        name_.assign(source ? "source_" : "destination_").append(k);
+        if (f.value.get_string().get(s) == simdjson::SUCCESS) {
+          w_.put_ns(out, name_, s);
+        } else {
+          w_.put_ns(out, name_, compact_json(f.value));
+        }
       }
     }
   }
@@ -893,6 +905,7 @@ private:
 
   FormatInfo info_;
   Writer w_;
+  std::string name_;  ///< endpoint(): vendor key of an unmapped member
   std::vector<Pair> pairs_;
   simdjson::dom::parser parser_;
   std::unique_ptr<char[]> buf_;  // NOLINT(modernize-avoid-c-arrays)
