@@ -2,9 +2,10 @@
 //
 // Field naming: known JSON keys map to ECS; every other scalar key is kept under
 // `sangfor.edr.<key>` with its JSON type (string, integer, bool, double). Nested objects and
-// arrays other than the record list are not flattened.
+// arrays other than the record list are not flattened: they are kept as their JSON text.
 #include "cn_common.hpp"
 #include "cn_parsers.hpp"
+#include "json_shapes.hpp"
 #include <simdjson.h>
 
 #include <array>
@@ -172,6 +173,8 @@ private:
         out.set_bool(w_.ns(key), b);
       } else if (double d = 0; v.get_double().get(d) == simdjson::SUCCESS) {
         out.set_double(w_.ns(key), d);
+      } else if (!v.is_null()) {
+        w_.put_ns(out, key, compact_json(v));  // objects and arrays, as JSON text
       }
     }
     // found_time is when the EDR saw the event; time when it was reported.
