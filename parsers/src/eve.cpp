@@ -236,11 +236,7 @@ void map_alert(object a, core::Event& out, Rest& rest) {
   }
   copy_str(out, "rule.name", m, signature);
   copy_str(out, "rule.category", m, category);
-  if (const auto sev = m.num(severity)) {
-    out.set_int("event.severity", *sev);
-  } else if (const auto e = m.element(severity)) {
-    keep_element(out, "event.severity", *e);
-  }
+  copy_num(out, "event.severity", m, severity);
   copy_num(out, "suricata.eve.alert.gid", m, gid);
   copy_num(out, "suricata.eve.alert.rev", m, rev);
   if (const auto act = m.str(action); !act.empty()) {
@@ -536,24 +532,27 @@ auto EveParser::parse_shape(std::string_view json, const ParseContext& ctx, core
   // '{"a":1}{"b":2}' is rejected rather than read as its first object.
   if (const auto err = parser_.parse(input, json.size(), false).get(doc);
       err != simdjson::SUCCESS) {
+    // A repaired copy (a member buffer, read with nothing after it) is parsed instead; the
+    // buffer's own text failing again gives the reason.
+    const auto retry = [&](const std::string& copy) {
+      ParseContext c = ctx;
+      c.readable_after = 0;
+      return parse_shape(copy, c, out, want);
+    };
     switch (err) {
       case simdjson::UTF8_ERROR:
         // A stray byte must not cost the whole record: parse a copy with invalid bytes
         // replaced by U+FFFD (as the writer would show them; the caller counts them).
         if (json.data() != repaired_.data()) {
           core::repair_utf8(json, repaired_);
-          ParseContext copy = ctx;
-          copy.readable_after = 0;
-          return parse_shape(repaired_, copy, out, want);
+          return retry(repaired_);
         }
         return "invalid JSON: not valid UTF-8";
       case simdjson::UNESCAPED_CHARS:
         // Raw control bytes (NUL, tab) inside strings: escape them in a copy and parse that.
         if (json.data() != escaped_.data()) {
           escape_controls(json, escaped_);
-          ParseContext copy = ctx;
-          copy.readable_after = 0;
-          return parse_shape(escaped_, copy, out, want);
+          return retry(escaped_);
         }
         return "invalid JSON: unescaped control character in a string";
       case simdjson::TAPE_ERROR:

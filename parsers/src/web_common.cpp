@@ -244,7 +244,7 @@ void split_host_port(std::string_view s, std::string_view& host, std::string_vie
 void set_http_status(core::Event& out, std::string_view status) {
   const auto code = parse_int(status);
   if (!code || *code < 100 || *code > 999) {
-    if (status != "000") {  // Squid's "no reply"
+    if (status != "000") {  // no response was sent (Squid, other proxies)
       keep_invalid(out, "http.response.status_code", status);
     }
     return;
